@@ -1,0 +1,125 @@
+"""The multilayer perceptron: parameters, initialisation, and the forward/backward pair.
+
+Glossary (one per layer l = 1..L, input side first):
+    a[0] = x (N, D)           the inputs after the feature transform
+    z[l] = a[l-1] @ W[l] + b[l]   "input times weight, add a bias"
+    a[l] = f(z[l])            "activate" (the output head's f for the last layer)
+    W[l] (fan_in, fan_out), b[l] (fan_out,)
+Backward, from dz[L] = d cost / d z[L]:
+    dW[l] = a[l-1].T @ dz[l],  db[l] = sum_n dz[l],  da[l-1] = dz[l] @ W[l].T,  dz[l-1] = da[l-1] * f'(z[l-1])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.activations import Activation, Array
+from engine.outputs import Output
+
+
+def _uniform(fan_in, fan_out, rng):
+    return rng.uniform(-0.5, 0.5, size=(fan_in, fan_out)), np.full(fan_out, 0.1)
+
+
+def _xavier(fan_in, fan_out, rng):
+    bound = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=(fan_in, fan_out)), np.zeros(fan_out)
+
+
+def _he(fan_in, fan_out, rng):
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out)), np.zeros(fan_out)
+
+
+def _zeros(fan_in, fan_out, rng):
+    return np.zeros((fan_in, fan_out)), np.zeros(fan_out)
+
+
+INITS = {
+    "uniform": _uniform,  # TensorFlow Playground: W ~ U[-0.5, 0.5), b = 0.1
+    "xavier": _xavier,    # Glorot uniform, b = 0
+    "he": _he,            # N(0, 2 / fan_in), b = 0
+    "zeros": _zeros,      # everything 0: every neuron of a layer stays identical
+}
+
+
+def init_params(sizes: list[int], scheme: str, rng: np.random.Generator) -> list[Array]:
+    """Flat parameter list ``[W1, b1, W2, b2, ...]`` for layer sizes ``[D, h1, ..., C]``."""
+    params: list[Array] = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        W, b = INITS[scheme](fan_in, fan_out, rng)
+        params += [W, b]
+    return params
+
+
+@dataclass
+class Cache:
+    """What the forward pass leaves for the backward pass and for viewers: ``z[l]``, ``a[l]``."""
+
+    a: list[Array]  # a[0] = x, a[L] = y_hat
+    z: list[Array]  # z[0] is None so that z[l] pairs with a[l]
+
+
+def forward(params: list[Array], x: Array, hidden: Activation, output: Output) -> Cache:
+    """Forward pass of ``x (N, D)`` through every layer."""
+    a, z = [x], [None]
+    last = len(params) // 2
+    for l in range(1, last + 1):
+        W, b = params[2 * l - 2], params[2 * l - 1]
+        z_l = a[-1] @ W + b
+        z.append(z_l)
+        a.append(output.f(z_l) if l == last else hidden.f(z_l))
+    return Cache(a, z)
+
+
+def predict(params: list[Array], x: Array, hidden: Activation, output: Output) -> Array:
+    """``y_hat (N, C)`` without keeping the cache."""
+    return forward(params, x, hidden, output).a[-1]
+
+
+@dataclass
+class Gradients:
+    """``grads`` parallels ``params``; ``dz[l]``, ``da[l]`` per layer (index 0 is the input)."""
+
+    grads: list[Array]
+    dz: list[Array | None]
+    da: list[Array | None]
+
+
+def backward(params: list[Array], cache: Cache, dz_out: Array, hidden: Activation) -> Gradients:
+    """Propagate ``dz_out (N, C)`` = d cost / d z[L] back to the inputs."""
+    last = len(params) // 2
+    grads: list[Array] = [None] * len(params)  # type: ignore[list-item]
+    dz: list[Array | None] = [None] * (last + 1)
+    da: list[Array | None] = [None] * (last + 1)
+    dz[last] = dz_out
+    for l in range(last, 0, -1):
+        W = params[2 * l - 2]
+        grads[2 * l - 2] = cache.a[l - 1].T @ dz[l]
+        grads[2 * l - 1] = np.add.reduce(dz[l], axis=0)
+        da[l - 1] = dz[l] @ W.T
+        if l > 1:
+            dz[l - 1] = da[l - 1] * hidden.df(cache.z[l - 1], cache.a[l - 1])
+    return Gradients(grads, dz, da)
+
+
+def penalty(params: list[Array], kind: str, rate: float) -> float:
+    """Regularisation term over the weights only: L1 rate·Σ|w|, L2 rate·½Σw²."""
+    if kind == "none" or rate == 0:
+        return 0.0
+    weights = params[0::2]
+    if kind == "L1":
+        return rate * float(sum(np.abs(W).sum() for W in weights))
+    return 0.5 * rate * float(sum((W * W).sum() for W in weights))
+
+
+def add_penalty_grads(params: list[Array], grads: list[Array], kind: str, rate: float) -> None:
+    """Add the penalty's gradient to the weight gradients in place (biases are never regularised)."""
+    if kind == "none" or rate == 0:
+        return
+    for i in range(0, len(params), 2):
+        grads[i] += rate * (np.sign(params[i]) if kind == "L1" else params[i])
+
+
+def layer_sizes(num_features: int, hidden_layers: list[int], num_outputs: int) -> list[int]:
+    return [num_features, *hidden_layers, num_outputs]

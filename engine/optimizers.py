@@ -1,0 +1,144 @@
+"""Optimizers with the update rules of ``torch.optim`` at its defaults, operation for operation.
+
+Each optimizer updates a list of parameter arrays in place and returns the step it took
+(``new - old`` for every array), so a viewer can show ΔW. The operations follow PyTorch's
+single-tensor CPU implementations in the same order, so float64 results agree to the last bit
+(checked by bench/torch_parity.py where PyTorch is installed).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+
+@dataclass
+class Hyper:
+    """Hyperparameters; those an optimizer does not use are ignored."""
+
+    learning_rate: float = 0.03
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    alpha: float = 0.99
+    eps: float = 1e-8
+
+
+@dataclass
+class OptimizerState:
+    """Per-parameter buffers and the step count ``t`` (Adam's bias correction uses it)."""
+
+    t: int = 0
+    buffers: dict[str, list[Array]] = field(default_factory=dict)
+
+
+def _sgd(params, grads, state, h):
+    steps = [-h.learning_rate * g for g in grads]
+    for p, d in zip(params, steps):
+        p += d
+    return steps
+
+
+def _momentum_buffers(grads, state, h):
+    # torch: the first step's buffer is the gradient itself, then buf = momentum * buf + g.
+    bufs = state.buffers.get("momentum")
+    if bufs is None:
+        bufs = [g.copy() for g in grads]
+        state.buffers["momentum"] = bufs
+    else:
+        for b, g in zip(bufs, grads):
+            b *= h.momentum
+            b += g
+    return bufs
+
+
+def _momentum(params, grads, state, h):
+    bufs = _momentum_buffers(grads, state, h)
+    steps = [-h.learning_rate * b for b in bufs]
+    for p, d in zip(params, steps):
+        p += d
+    return steps
+
+
+def _nesterov(params, grads, state, h):
+    bufs = _momentum_buffers(grads, state, h)
+    steps = [-h.learning_rate * (g + h.momentum * b) for g, b in zip(grads, bufs)]
+    for p, d in zip(params, steps):
+        p += d
+    return steps
+
+
+def _zeros_buffers(name, params, state):
+    bufs = state.buffers.get(name)
+    if bufs is None:
+        bufs = [np.zeros_like(p) for p in params]
+        state.buffers[name] = bufs
+    return bufs
+
+
+def _rmsprop(params, grads, state, h):
+    square_avg = _zeros_buffers("square_avg", params, state)
+    steps = []
+    for p, g, v in zip(params, grads, square_avg):
+        v *= h.alpha
+        v += (1.0 - h.alpha) * (g * g)
+        d = -h.learning_rate * g / (np.sqrt(v) + h.eps)
+        p += d
+        steps.append(d)
+    return steps
+
+
+def _lerp(start: Array, end: Array, weight: float) -> Array:
+    # torch.lerp switches formula at weight 0.5 for accuracy; Adam's 1 - beta1 sits below it.
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+def _adam(params, grads, state, h):
+    exp_avg = _zeros_buffers("exp_avg", params, state)
+    exp_avg_sq = _zeros_buffers("exp_avg_sq", params, state)
+    t = state.t
+    step_size = h.learning_rate / (1.0 - h.beta1**t)
+    bias_correction2_sqrt = math.sqrt(1.0 - h.beta2**t)
+    steps = []
+    for p, g, m, v in zip(params, grads, exp_avg, exp_avg_sq):
+        m[...] = _lerp(m, g, 1.0 - h.beta1)
+        v *= h.beta2
+        v += (1.0 - h.beta2) * (g * g)
+        denom = np.sqrt(v) / bias_correction2_sqrt + h.eps
+        d = -step_size * m / denom
+        p += d
+        steps.append(d)
+    return steps
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    name: str
+    label: str
+    rule: str
+    update: Callable[[list[Array], list[Array], OptimizerState, Hyper], list[Array]]
+
+
+OPTIMIZERS: dict[str, Optimizer] = {
+    o.name: o
+    for o in (
+        Optimizer("sgd", "SGD", "w ← w − η·g", _sgd),
+        Optimizer("momentum", "Momentum", "v ← μ·v + g;  w ← w − η·v", _momentum),
+        Optimizer("nesterov", "Nesterov", "v ← μ·v + g;  w ← w − η·(g + μ·v)", _nesterov),
+        Optimizer("rmsprop", "RMSprop", "s ← α·s + (1−α)·g²;  w ← w − η·g / (√s + ε)", _rmsprop),
+        Optimizer("adam", "Adam",
+                  "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − η·m̂ / (√v̂ + ε)", _adam),
+    )
+}
+
+
+def apply(name: str, params: list[Array], grads: list[Array], state: OptimizerState, h: Hyper) -> list[Array]:
+    """One optimizer step on ``params`` in place; returns the steps taken (same shapes)."""
+    state.t += 1
+    return OPTIMIZERS[name].update(params, grads, state, h)

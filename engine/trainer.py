@@ -1,0 +1,316 @@
+"""A training session: data, network, optimizer, and one iteration as four named phases.
+
+    forward  — take the next mini-batch; input times weight, add a bias, activate, layer by layer
+    loss     — compare the output with the targets: per-sample losses and the batch cost
+    backward — propagate the error back to the inputs: dL/da, dL/dz, dW, db for every layer
+    update   — move every parameter against its gradient (the optimizer's step)
+
+Each phase leaves its results on the trainer for viewers; ``step(n)`` runs whole iterations with no
+bookkeeping beyond what the last one leaves. Nothing here raises or warns on divergence: a non-finite
+output sets ``status = "diverged"`` and stepping stops until ``reset``.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from engine import datasets, features, network, optimizers
+from engine.activations import ACTIVATIONS, Array
+from engine.config import DATA_FIELDS, LIVE_FIELDS, TrainConfig, seed_int
+from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
+
+PHASES = ("forward", "loss", "backward", "update")
+HISTORY = 200  # parameter snapshots kept for the landscape trajectory
+
+
+class Trainer:
+    """Owns one network and its data. ``params`` is the flat list ``[W1, b1, W2, b2, ...]``."""
+
+    def __init__(self, config: TrainConfig, resets: int = 0):
+        self.config = config
+        self.resets = resets
+        self._make_data()
+        self._init_weights()
+
+    # ----- set-up -------------------------------------------------------------------------------
+    def _rng(self, stream: int, draw: int = 0) -> np.random.Generator:
+        # Independent streams per purpose, so a new network never changes the data and vice versa.
+        return np.random.default_rng([seed_int(self.config.seed), stream, draw])
+
+    def _make_data(self) -> None:
+        c = self.config
+        dataset = datasets.DATASETS.get(c.dataset)
+        if c.dataset == "custom":
+            x, y = datasets.make_custom(c.points or ())
+            self.num_classes = int(y.max()) + 1 if c.problem == "classification" else 0
+            self.x_train, self.y_train, self.x_test, self.y_test = datasets.split(
+                x, y, c.train_percent, self._rng(0))
+        else:
+            if dataset is None:
+                raise ValueError(f"unknown dataset '{c.dataset}'")
+            if dataset.problem != c.problem:
+                raise ValueError(f"dataset '{c.dataset}' is a {dataset.problem} dataset, not {c.problem}")
+            self.num_classes = dataset.num_classes
+            self.x_train, self.y_train, self.x_test, self.y_test = datasets.make_data(
+                c.dataset, c.num_samples, c.noise, c.train_percent, self._rng(0))
+        if c.problem == "classification":
+            self.num_classes = max(self.num_classes, 2)
+        self._encode_data()
+
+    def _encode_data(self) -> None:
+        c = self.config
+        check_head(c.problem, self.num_classes, c.output, c.loss)
+        self.hidden = ACTIVATIONS[c.activation]
+        self.head = OUTPUTS[c.output]
+        self.loss_fn = LOSSES[c.loss]
+        self.num_outputs = num_outputs(c.output, self.num_classes)
+        self.X_train = features.transform(self.x_train, c.features)
+        self.X_test = features.transform(self.x_test, c.features)
+        self.T_train = self.head.targets(self.y_train, self.num_outputs)
+        self.T_test = self.head.targets(self.y_test, self.num_outputs)
+
+    def _init_weights(self) -> None:
+        c = self.config
+        self.sizes = network.layer_sizes(len(c.features), list(c.hidden_layers), self.num_outputs)
+        self.params = network.init_params(self.sizes, c.init, self._rng(1, self.resets))
+        self.opt_state = optimizers.OptimizerState()
+        self._shuffle_rng = self._rng(2, self.resets)
+        self.step_count = 0
+        self.epoch = 0
+        self.status = "ok"
+        self.version = 0  # bumped whenever params change, so cached evaluations know they are stale
+        self.history: deque[Array] = deque(maxlen=HISTORY)
+        self._cursor = 0
+        self._epoch_x = self._epoch_t = self._epoch_index = None
+        self._clear_phases()
+        self._record()
+
+    def _clear_phases(self) -> None:
+        self.phase = "ready"
+        self.batch_index = self.x_batch = self.t_batch = None
+        self.cache = self.losses = self.cost = self.gradients = self.steps = None
+        self._epoch_done = False
+
+    def reset(self) -> None:
+        """New initial weights from the next draw of the seed's stream; same data."""
+        self.resets += 1
+        self._init_weights()
+
+    def configure(self, **changes) -> str:
+        """Apply config changes; returns what they cost: 'live', 'weights' or 'data'."""
+        changes = {k: v for k, v in changes.items() if getattr(self.config, k) != v}
+        if not changes:
+            return "live"
+        old = self.config
+        self.config = old.changed(**changes)
+        try:
+            if DATA_FIELDS & changes.keys():
+                self.resets = 0
+                self._make_data()
+                self._init_weights()
+                return "data"
+            self._encode_data()
+            if changes.keys() <= LIVE_FIELDS:
+                if "optimizer" in changes:
+                    self.opt_state = optimizers.OptimizerState()
+                if changes.keys() & {"batch_size", "order"}:
+                    self._cursor, self._epoch_x = 0, None
+                    self._clear_phases()
+                return "live"
+            self._init_weights()
+            return "weights"
+        except ValueError:
+            self.config = old
+            self._encode_data()
+            raise
+
+    # ----- mini-batches -------------------------------------------------------------------------
+    def _next_batch(self) -> tuple[Array, Array, Array]:
+        """Indices, inputs and targets of the next mini-batch; sets ``_epoch_done`` at an epoch's end."""
+        n = len(self.X_train)
+        size = min(self.config.batch_size, n)
+        if self.config.order == "fixed":  # TFP: one fixed order, leftovers carry into the next epoch
+            start = self._cursor
+            index = (start + np.arange(size)) % n if start + size > n else np.arange(start, start + size)
+            self._cursor = (start + size) % n
+            self._epoch_done = start + size >= n
+            return index, self.X_train[index], self.T_train[index]
+        if self._epoch_x is None:
+            self._epoch_index = self._shuffle_rng.permutation(n)
+            self._epoch_x = self.X_train[self._epoch_index]
+            self._epoch_t = self.T_train[self._epoch_index]
+        start, end = self._cursor, min(self._cursor + size, n)
+        self._epoch_done = end == n
+        self._cursor = 0 if self._epoch_done else end
+        batch = (self._epoch_index[start:end], self._epoch_x[start:end], self._epoch_t[start:end])
+        if self._epoch_done:
+            self._epoch_x = None
+        return batch
+
+    # ----- the four phases ----------------------------------------------------------------------
+    def forward(self) -> None:
+        """Phase 1: a new mini-batch (unless one is mid-iteration) through every layer."""
+        if self.phase in ("ready", "update"):
+            self.batch_index, self.x_batch, self.t_batch = self._next_batch()
+        with np.errstate(all="ignore"):
+            self.cache = network.forward(self.params, self.x_batch, self.hidden, self.head)
+        self.losses = self.cost = self.gradients = self.steps = None
+        self.phase = "forward"
+        self._check(self.cache.a[-1])
+
+    def loss(self) -> None:
+        """Phase 2: per-sample losses and the batch cost (the data loss, without the penalty)."""
+        self._require("forward")
+        with np.errstate(all="ignore"):
+            self.losses = self.loss_fn.value(self.cache.z[-1], self.cache.a[-1], self.t_batch)
+            self.cost = float(self.losses.mean())
+        self.phase = "loss"
+        self._check(self.cost)
+
+    def backward(self) -> None:
+        """Phase 3: gradients of the full objective (data cost + penalty) for every layer."""
+        self._require("loss")
+        c = self.config
+        with np.errstate(all="ignore"):
+            z_out, y_hat = self.cache.z[-1], self.cache.a[-1]
+            dz_out = self.loss_fn.grad(z_out, y_hat, self.t_batch, self.head) / len(y_hat)
+            self.gradients = network.backward(self.params, self.cache, dz_out, self.hidden)
+            network.add_penalty_grads(self.params, self.gradients.grads, c.regularization,
+                                      c.regularization_rate)
+        self.phase = "backward"
+
+    def update(self) -> None:
+        """Phase 4: the optimizer moves every parameter; ``steps`` holds ΔW, Δb."""
+        self._require("backward")
+        with np.errstate(all="ignore"):
+            self.steps = optimizers.apply(self.config.optimizer, self.params, self.gradients.grads,
+                                          self.opt_state, self._hyper())
+        self._finish_iteration()
+        self.phase = "update"
+        self._check(sum(float(p.sum()) for p in self.params))
+        self._record()
+
+    def advance_phase(self) -> str:
+        """Run the phase after the last completed one; returns its name."""
+        if self.status == "diverged":
+            return self.phase
+        following = {"ready": "forward", "forward": "loss", "loss": "backward", "backward": "update",
+                     "update": "forward"}[self.phase]
+        getattr(self, following)()
+        return following
+
+    def _require(self, phase: str) -> None:
+        order = ("ready",) + PHASES
+        if order.index(self.phase) < order.index(phase) or self.phase == "update":
+            raise RuntimeError(f"phase '{phase}' must run before this one (last completed: {self.phase})")
+
+    def _hyper(self) -> optimizers.Hyper:
+        c = self.config
+        return optimizers.Hyper(c.learning_rate, c.momentum, c.beta1, c.beta2, c.alpha, c.eps)
+
+    def _finish_iteration(self) -> None:
+        self.step_count += 1
+        self.version += 1
+        if self._epoch_done:
+            self.epoch += 1
+            self._epoch_done = False
+
+    def _check(self, value) -> None:
+        if not np.all(np.isfinite(value)):
+            self.status = "diverged"
+
+    def _record(self) -> None:
+        self.history.append(np.concatenate([p.ravel() for p in self.params]))
+
+    # ----- whole iterations ---------------------------------------------------------------------
+    def step(self, n: int = 1) -> int:
+        """Run ``n`` whole iterations (finishing a phased one first); returns how many ran."""
+        ran = 0
+        if self.phase not in ("ready", "update"):
+            while self.phase != "update" and self.status == "ok":
+                self.advance_phase()
+            ran = int(self.status == "ok")
+        params, hidden, head, loss_fn = self.params, self.hidden, self.head, self.loss_fn
+        c = self.config
+        hyper, update = self._hyper(), optimizers.OPTIMIZERS[c.optimizer].update
+        with np.errstate(all="ignore"):
+            while ran < n and self.status == "ok":
+                index, x, t = self._next_batch()
+                cache = network.forward(params, x, hidden, head)
+                z_out, y_hat = cache.z[-1], cache.a[-1]
+                if ran % 8 == 0 and not math.isfinite(float(z_out.sum())):
+                    self.status = "diverged"
+                    break
+                dz_out = loss_fn.grad(z_out, y_hat, t, head) / len(y_hat)
+                gradients = network.backward(params, cache, dz_out, hidden)
+                network.add_penalty_grads(params, gradients.grads, c.regularization, c.regularization_rate)
+                self.opt_state.t += 1
+                steps = update(params, gradients.grads, self.opt_state, hyper)
+                self._finish_iteration()
+                ran += 1
+            if ran and not math.isfinite(float(z_out.sum())):
+                self.status = "diverged"
+            if ran:
+                self.batch_index, self.x_batch, self.t_batch = index, x, t
+                self.cache, self.gradients, self.steps = cache, gradients, steps
+                self.losses = loss_fn.value(z_out, y_hat, t)
+                self.cost = float(self.losses.mean())
+                self.phase = "update"
+                self._record()
+        return ran
+
+    # ----- evaluation ---------------------------------------------------------------------------
+    def objective(self, params: list[Array], X: Array, T: Array) -> float:
+        """Data cost of ``params`` on ``X (N, D)``, ``T (N, C)`` plus the regularisation penalty."""
+        c = self.config
+        with np.errstate(all="ignore"):
+            cache = network.forward(params, X, self.hidden, self.head)
+            cost = float(self.loss_fn.value(cache.z[-1], cache.a[-1], T).mean())
+        return cost + network.penalty(params, c.regularization, c.regularization_rate)
+
+    def evaluate(self) -> dict:
+        """Train and test data loss (no penalty, as TFP shows) and accuracy; cached per version."""
+        cached = getattr(self, "_evaluation", None)
+        if cached is not None and cached[0] == (self.version, id(self.X_train)):
+            return cached[1]
+        result = {"loss": {}, "accuracy": {} if self.config.problem == "classification" else None}
+        with np.errstate(all="ignore"):
+            for split, X, T, y in (("train", self.X_train, self.T_train, self.y_train),
+                                   ("test", self.X_test, self.T_test, self.y_test)):
+                if len(X) == 0:
+                    result["loss"][split] = None
+                    if result["accuracy"] is not None:
+                        result["accuracy"][split] = None
+                    continue
+                cache = network.forward(self.params, X, self.hidden, self.head)
+                cost = float(self.loss_fn.value(cache.z[-1], cache.a[-1], T).mean())
+                result["loss"][split] = cost if math.isfinite(cost) else None
+                if result["accuracy"] is not None:
+                    result["accuracy"][split] = float((self.classify(cache.a[-1]) == y).mean())
+        if len(self.X_train) and result["loss"]["train"] is None:
+            self.status = "diverged"
+        self._evaluation = ((self.version, id(self.X_train)), result)
+        return result
+
+    def classify(self, y_hat: Array) -> Array:
+        """Predicted class index (N,) from the head's output ``y_hat (N, C)``."""
+        if y_hat.shape[1] > 1:
+            return y_hat.argmax(axis=1)
+        threshold = 0.0 if self.config.output == "tanh" else 0.5
+        return (y_hat[:, 0] > threshold).astype(np.float64)
+
+    def display_targets(self, T: Array) -> Array:
+        """What the loss compares against, as a learner reads it: 0/1, ±1, class index or value."""
+        return T.argmax(axis=1) if T.shape[1] > 1 else T[:, 0]
+
+    def set_parameter(self, layer: int, kind: str, i: int, j: int | None, value: float) -> None:
+        """Set one weight ``W[layer][i, j]`` or bias ``b[layer][i]`` by hand (layers count from 0)."""
+        array = self.params[2 * layer + (kind == "bias")]
+        if kind == "bias":
+            array[i] = value
+        else:
+            array[i, j] = value
+        self.version += 1
+        self.status = "ok" if all(np.isfinite(p).all() for p in self.params) else "diverged"

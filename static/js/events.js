@@ -1,0 +1,47 @@
+/**
+ * Every event name the page uses, declared once.
+ *
+ * Data flows down as nouns (the server said something), actions flow up as verbs (the user asked for
+ * something). Views emit verbs; the SessionController listens to verbs and emits nouns; main.js folds
+ * the nouns into the app state and repaints.
+ */
+export const EVENTS = Object.freeze({
+  // nouns: the server's word, or a change of what the page shows
+  SESSION: "session", // {session}: full session (config, view, share_hash, data, features, state)
+  FRAME: "frame", // {frame}: {playing, state, heatmaps}
+  STATE: "state", // {state}: a bare State (from a REST reply)
+  CONNECTION: "connection", // {status: "connecting"|"open"|"reconnecting"|"failed"}
+  SERVER_ERROR: "server-error", // {message, field?}
+  HOVER: "hover", // {neuron: {layer, index} | null}: the map the output plot shows
+
+  // verbs: what the user asks for
+  TOGGLE_PLAY: "toggle-play",
+  PLAY: "play",
+  PAUSE: "pause",
+  STEP: "step", // {steps}
+  PHASE: "phase",
+  RESET: "reset",
+  REGENERATE: "regenerate",
+  CONFIGURE: "configure", // {config?, view?}: partial config and/or view
+  SPEED: "speed", // {stepsPerSecond: number | null}
+  SET_PARAMETER: "set-parameter", // {layer, kind: "weight"|"bias", i, j, value}
+  COPY_LINK: "copy-link",
+});
+
+/**
+ * The page's one bus. `on` returns an unsubscribe function; `emit` delivers `detail` synchronously.
+ */
+export function createBus() {
+  const target = new EventTarget();
+  return {
+    on(name, handler) {
+      const listener = (event) => handler(event.detail);
+      target.addEventListener(name, listener);
+      return () => target.removeEventListener(name, listener);
+    },
+    emit(name, detail = {}) {
+      if (!Object.values(EVENTS).includes(name)) throw new Error(`unknown event ${name}`);
+      target.dispatchEvent(new CustomEvent(name, { detail }));
+    },
+  };
+}
