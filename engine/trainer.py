@@ -43,8 +43,9 @@ class Trainer:
         c = self.config
         dataset = datasets.DATASETS.get(c.dataset)
         if c.dataset == "custom":
-            x, y = datasets.make_custom(c.points or ())
-            self.num_classes = int(y.max()) + 1 if c.problem == "classification" else 0
+            classify = c.problem == "classification"
+            x, y = datasets.make_custom(c.points or (), num_classes=3 if classify else 0)
+            self.num_classes = int(y.max()) + 1 if classify else 0
             self.x_train, self.y_train, self.x_test, self.y_test = datasets.split(
                 x, y, c.train_percent, self._rng(0))
         else:

@@ -1,0 +1,213 @@
+"""Looking inside a trainer: grid maps, one sample's chain rule, 1-D slices, 2-D landscapes, gradient check.
+
+Everything here reads the trainer and leaves it unchanged: parameters are copied before they are
+perturbed. "The data" of a probe is the current mini-batch when one has been drawn (so slopes match
+the gradients the next update uses) and the whole train set otherwise.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from engine import features, network
+from engine.activations import Array
+from engine.config import seed_int
+from engine.outputs import OUTPUTS
+
+
+@lru_cache(maxsize=32)
+def _grid_inputs(size: int, names: tuple[str, ...]) -> Array:
+    return features.transform(features.grid(size), names)
+
+
+def grid_maps(trainer, size: int) -> list[Array]:
+    """Every layer's activation over a ``size``×``size`` grid of [-6, 6]²: ``a[l] (size², units)``.
+
+    Layer 0 holds the input features; the last entry is the network's output ``y_hat``.
+    """
+    X = _grid_inputs(size, tuple(trainer.config.features))
+    with np.errstate(all="ignore"):
+        return network.forward(trainer.params, X, trainer.hidden, trainer.head).a
+
+
+def grad_norms(trainer) -> list[float] | None:
+    """‖dW‖₂ for every layer, from the last backward pass (None before one)."""
+    if trainer.gradients is None:
+        return None
+    return [float(np.linalg.norm(g)) for g in trainer.gradients.grads[0::2]]
+
+
+def probe_data(trainer) -> tuple[Array, Array]:
+    """Inputs and targets a probe evaluates on: the current batch, else the train set."""
+    if trainer.x_batch is not None:
+        return trainer.x_batch, trainer.t_batch
+    return trainer.X_train, trainer.T_train
+
+
+def objective_gradients(trainer, params: list[Array], X: Array, T: Array) -> list[Array]:
+    """Gradient of the full objective (data cost + penalty) at ``params`` on ``X``, ``T``."""
+    c = trainer.config
+    with np.errstate(all="ignore"):
+        cache = network.forward(params, X, trainer.hidden, trainer.head)
+        dz_out = trainer.loss_fn.grad(cache.z[-1], cache.a[-1], T, trainer.head) / len(X)
+        grads = network.backward(params, cache, dz_out, trainer.hidden).grads
+        network.add_penalty_grads(params, grads, c.regularization, c.regularization_rate)
+    return grads
+
+
+def trace_sample(trainer, index: int) -> dict:
+    """One training sample through the network and back, at the current parameters.
+
+    Per layer l (1..L): ``z``, ``a``, ``df`` = f'(z) (None for a softmax head), ``delta`` = ∂ℓ/∂z,
+    ``grad_weights`` = a[l-1] ⊗ delta (∂ℓ/∂W for this sample alone, without the penalty).
+    ``dloss_dyhat`` is ∂ℓ/∂ŷ (None for cross-entropy, whose δ is ŷ − y on the logits).
+    """
+    x, T = trainer.X_train[index:index + 1], trainer.T_train[index:index + 1]
+    head, hidden = trainer.head, trainer.hidden
+    with np.errstate(all="ignore"):
+        cache = network.forward(trainer.params, x, hidden, head)
+        z_out, y_hat = cache.z[-1], cache.a[-1]
+        loss = float(trainer.loss_fn.value(z_out, y_hat, T)[0])
+        dz_out = trainer.loss_fn.grad(z_out, y_hat, T, head)
+        back = network.backward(trainer.params, cache, dz_out, hidden)
+        dloss_dyhat = None
+        if trainer.config.loss != "cross_entropy":
+            dloss_dyhat = trainer.loss_fn.grad(z_out, y_hat, T, OUTPUTS["linear"])[0]
+    last = len(cache.a) - 1
+    layers = []
+    for l in range(1, last + 1):
+        if l < last:
+            df = hidden.df(cache.z[l], cache.a[l])[0]
+        else:
+            df = None if trainer.config.output == "softmax" else \
+                (head.backward(cache.z[l], y_hat, np.ones_like(y_hat)))[0]
+        layers.append({"z": cache.z[l][0], "a": cache.a[l][0], "df": df, "delta": back.dz[l][0],
+                       "grad_weights": back.grads[2 * l - 2], "grad_biases": back.grads[2 * l - 1]})
+    return {"index": index, "input": x[0], "target": trainer.display_targets(T)[0], "loss": loss,
+            "dloss_dyhat": dloss_dyhat, "layers": layers}
+
+
+def batch_terms(trainer, layer: int, i: int, j: int) -> dict | None:
+    """The batch gradient of weight ``W[layer][i, j]`` as the mean of per-sample terms a_i·δ_j.
+
+    Needs a completed backward phase (None otherwise). ``penalty`` is the regulariser's share.
+    """
+    if trainer.gradients is None:
+        return None
+    N = len(trainer.x_batch)
+    a_prev = trainer.cache.a[layer][:, i]
+    delta = trainer.gradients.dz[layer + 1][:, j] * N  # dz holds d cost / dz = δ_n / N
+    terms = a_prev * delta
+    total = float(trainer.gradients.grads[2 * layer][i, j])
+    return {"indices": trainer.batch_index.tolist(), "a": a_prev.tolist(), "delta": delta.tolist(),
+            "terms": terms.tolist(), "mean": float(terms.mean()), "penalty": total - float(terms.mean()),
+            "total": total}
+
+
+def _flat_index(trainer, layer: int, kind: str, i: int, j: int | None) -> tuple[int, tuple]:
+    array_index = 2 * layer + (kind == "bias")
+    return array_index, (i,) if kind == "bias" else (i, j)
+
+
+def loss_slice(trainer, layer: int, kind: str, i: int, j: int | None, span: float | None = None,
+               points: int = 81) -> dict:
+    """The objective as a function of one parameter, the others fixed, with its tangent and next step."""
+    X, T = probe_data(trainer)
+    array_index, position = _flat_index(trainer, layer, kind, i, j)
+    params = [p.copy() for p in trainer.params]
+    current = float(params[array_index][position])
+    grad = float(objective_gradients(trainer, params, X, T)[array_index][position])
+    lr = trainer.config.learning_rate
+    if span is None:  # wide enough to show the next step and the curve's shape around it
+        span = max(1.0, 2.0 * abs(lr * grad), 0.5 * abs(current))
+    values = current + np.linspace(-span, span, points)
+    losses = []
+    for value in values:
+        params[array_index][position] = value
+        losses.append(trainer.objective(params, X, T))
+    params[array_index][position] = current
+    return {"values": values.tolist(), "losses": _finite(losses), "current": current,
+            "loss": trainer.objective(params, X, T), "grad": grad, "learning_rate": lr,
+            "next_value": current - lr * grad, "on": "batch" if trainer.x_batch is not None else "train"}
+
+
+def _finite(values) -> list[float | None]:
+    return [float(v) if np.isfinite(v) else None for v in values]
+
+
+def random_directions(trainer, draw: int = 0) -> tuple[list[Array], list[Array]]:
+    """Two random directions, filter-normalised: each neuron's incoming weights get the norm of the
+    current ones; bias directions are zero."""
+    rng = np.random.default_rng([seed_int(trainer.config.seed), 3, draw])
+    pair = []
+    for _ in range(2):
+        direction = []
+        for index, p in enumerate(trainer.params):
+            if index % 2:
+                direction.append(np.zeros_like(p))
+                continue
+            d = rng.standard_normal(p.shape)
+            d *= np.linalg.norm(p, axis=0) / np.maximum(np.linalg.norm(d, axis=0), 1e-12)
+            direction.append(d)
+        pair.append(direction)
+    return pair[0], pair[1]
+
+
+def unit_direction(trainer, layer: int, kind: str, i: int, j: int | None) -> list[Array]:
+    array_index, position = _flat_index(trainer, layer, kind, i, j)
+    direction = [np.zeros_like(p) for p in trainer.params]
+    direction[array_index][position] = 1.0
+    return direction
+
+
+def landscape(trainer, d1: list[Array], d2: list[Array], size: int = 21, span: float = 1.0) -> dict:
+    """The objective on the train set over θ + α·d1 + β·d2, α, β ∈ [-span, span] (size odd puts
+    the current parameters at the centre), and the recent trajectory projected onto the plane."""
+    X, T = trainer.X_train, trainer.T_train
+    steps = np.linspace(-span, span, size)
+    grid = np.empty((size, size))
+    for row, beta in enumerate(steps):
+        for col, alpha in enumerate(steps):
+            params = [p + alpha * u + beta * v for p, u, v in zip(trainer.params, d1, d2)]
+            grid[row, col] = trainer.objective(params, X, T)
+    basis = np.stack([np.concatenate([u.ravel() for u in d1]), np.concatenate([v.ravel() for v in d2])], 1)
+    theta = np.concatenate([p.ravel() for p in trainer.params])
+    trajectory = []
+    if len(trainer.history) and np.abs(basis).sum() > 0:
+        offsets = np.stack(list(trainer.history)) - theta
+        with np.errstate(all="ignore"):
+            coords = np.linalg.lstsq(basis, offsets.T, rcond=None)[0].T
+        trajectory = [[float(a), float(b)] for a, b in coords if np.isfinite(a) and np.isfinite(b)]
+    return {"alphas": steps.tolist(), "betas": steps.tolist(),
+            "loss": [_finite(row) for row in grid], "origin_loss": trainer.objective(trainer.params, X, T),
+            "trajectory": trajectory}
+
+
+def gradient_check(trainer, h: float = 1e-5, max_per_tensor: int = 64) -> list[dict]:
+    """Backprop against centred finite differences of the objective on the probe data.
+
+    Per tensor: relative error ‖g − n‖ / max(‖g‖ + ‖n‖, 1e-8) over up to ``max_per_tensor`` entries.
+    """
+    X, T = probe_data(trainer)
+    params = [p.copy() for p in trainer.params]
+    analytic = objective_gradients(trainer, params, X, T)
+    report = []
+    for index, p in enumerate(params):
+        flat = p.reshape(-1)
+        picks = np.arange(flat.size) if flat.size <= max_per_tensor else \
+            np.linspace(0, flat.size - 1, max_per_tensor).astype(int)
+        numeric = np.empty(len(picks))
+        for k, position in enumerate(picks):
+            saved = flat[position]
+            flat[position] = saved + h
+            plus = trainer.objective(params, X, T)
+            flat[position] = saved - h
+            minus = trainer.objective(params, X, T)
+            flat[position] = saved
+            numeric[k] = (plus - minus) / (2 * h)
+        exact = analytic[index].reshape(-1)[picks]
+        error = float(np.linalg.norm(exact - numeric) / max(np.linalg.norm(exact) + np.linalg.norm(numeric), 1e-8))
+        report.append({"layer": index // 2, "kind": "bias" if index % 2 else "weight",
+                       "relative_error": error if np.isfinite(error) else None, "checked": int(len(picks))})
+    return report

@@ -1,0 +1,49 @@
+/**
+ * Where the network diagram puts things: one column of input features, one per hidden layer, one
+ * output node. Pure: no DOM; NetworkView draws what this returns.
+ *
+ * Coordinates are CSS pixels inside the diagram; a node's (x, y) is its top-left corner.
+ */
+export const NODE_SIZE = 34;
+export const ROW_HEIGHT = 46;
+export const TOP = 56; // room for the layer headers (+/− buttons and the neuron count)
+export const FEATURE_LABEL_WIDTH = 64;
+export const RIGHT_PAD = 12;
+
+/**
+ * @param {object} shape  {features: number (input nodes shown), hidden: number[] (widths)}
+ * @param {number} width  the diagram's width in CSS pixels
+ * @returns {{width, height, nodeSize, columns: {kind, x, ys: number[]}[]}}
+ */
+export function layoutNetwork({ features, hidden }, width) {
+  const tallest = Math.max(features, ...hidden, 1);
+  const height = TOP + tallest * ROW_HEIGHT + 8;
+  const firstX = FEATURE_LABEL_WIDTH;
+  const lastX = Math.max(firstX + NODE_SIZE * 3, width - NODE_SIZE - RIGHT_PAD);
+  const columnCount = hidden.length + 2;
+  const gap = (lastX - firstX) / (columnCount - 1);
+  const ysFor = (count) => {
+    const offset = ((tallest - count) * ROW_HEIGHT) / 2;
+    return Array.from({ length: count }, (_, i) => TOP + offset + i * ROW_HEIGHT);
+  };
+  const columns = [{ kind: "features", x: firstX, ys: ysFor(features) }];
+  hidden.forEach((count, l) => columns.push({ kind: "hidden", x: firstX + gap * (l + 1), ys: ysFor(count) }));
+  columns.push({ kind: "output", x: lastX, ys: ysFor(1) });
+  return { width: Math.max(width, lastX + NODE_SIZE + RIGHT_PAD), height, nodeSize: NODE_SIZE, columns };
+}
+
+/** A link from the right edge of one node to the left edge of the next, as TFP's curved SVG path. */
+export function linkPath(from, to, nodeSize = NODE_SIZE) {
+  const x0 = from.x + nodeSize;
+  const y0 = from.y + nodeSize / 2;
+  const x1 = to.x;
+  const y1 = to.y + nodeSize / 2;
+  const mid = (x0 + x1) / 2;
+  return `M${x0},${y0} C${mid},${y0} ${mid},${y1} ${x1},${y1}`;
+}
+
+/** TFP's link width: 1 + 9·|w|/5 px, clamped to 1–10 px. */
+export function linkWidth(weight) {
+  if (!Number.isFinite(weight)) return 1;
+  return Math.min(10, 1 + (9 * Math.abs(weight)) / 5);
+}

@@ -1,0 +1,76 @@
+/**
+ * The page's state, and how each noun from the server changes it. Pure: no DOM.
+ *
+ * Views never keep their own copy of server data: they read this object in `update(app)`. Every
+ * sub-object the server replaces is replaced here too, so a view can tell "changed" by identity.
+ */
+import { LossHistory } from "./lossHistory.js";
+
+export function createAppState({ registries, limits, version }) {
+  return {
+    registries,
+    limits,
+    version,
+    session: null, // {id, share_hash, data, features}
+    config: null,
+    view: { show_test_data: false, discretize: false, hide_text: false, hidden: [] },
+    shareHash: "",
+    data: null,
+    state: null,
+    heatmaps: null,
+    playing: false,
+    connection: "connecting",
+    error: null, // {message, at}
+    hover: null, // {layer, index}: the neuron whose map the output plot shows
+    history: new LossHistory(),
+    revision: 0, // bumped by every change; views may use it to skip identical repaints
+  };
+}
+
+function recordLoss(app, state) {
+  if (!state) return;
+  app.history.push(state.step, state.loss?.train ?? null, state.loss?.test ?? null);
+}
+
+/** A full session (on connect, and after reset, regenerate and configure). */
+export function applySession(app, session) {
+  const dataChanged = session.data !== undefined;
+  app.session = session;
+  app.config = session.config;
+  app.view = { ...app.view, ...(session.view ?? {}) };
+  app.shareHash = session.share_hash ?? app.shareHash;
+  if (dataChanged) app.data = session.data;
+  if (session.state) applyState(app, session.state);
+  if (app.hover && !neuronExists(app, app.hover)) app.hover = null;
+  app.revision++;
+}
+
+/** A live frame: {playing, state, heatmaps}. */
+export function applyFrame(app, frame) {
+  app.playing = Boolean(frame.playing);
+  if (frame.state) applyState(app, frame.state);
+  if (frame.heatmaps) app.heatmaps = frame.heatmaps;
+  app.revision++;
+}
+
+/** A bare State; a step counter that went backwards (reset, new shape) restarts the loss curve. */
+export function applyState(app, state, heatmaps) {
+  if (app.state && state.step < app.state.step) app.history.clear();
+  app.state = state;
+  if (heatmaps) app.heatmaps = heatmaps;
+  recordLoss(app, state);
+  app.revision++;
+}
+
+/** Optimistic: show a control's new value at once; the server's session message confirms or corrects it. */
+export function applyLocalChange(app, { config, view }) {
+  if (config && app.config) app.config = { ...app.config, ...config };
+  if (view) app.view = { ...app.view, ...view };
+  app.revision++;
+}
+
+export function neuronExists(app, { layer, index }) {
+  const widths = app.config?.hidden_layers ?? [];
+  if (layer === 0) return index < (app.session?.features?.length ?? 0);
+  return layer <= widths.length && index < widths[layer - 1];
+}
