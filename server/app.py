@@ -1,0 +1,70 @@
+"""The app factory: wires settings, the session store, routers, static files and error handling."""
+from __future__ import annotations
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+
+from server import api, live, pages
+from server.pages import ROOT, VERSION
+from server.sessions import LimitError, SessionStore
+from server.settings import Settings
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'self'; form-action 'self'")
+# The interactive API docs load Swagger UI from its CDN when online; the playground itself never does.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:")
+
+
+def _error(loc: list, message: str, kind: str) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": [{"loc": loc, "msg": message, "type": kind}]})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(title="Backprop Playground", version=VERSION,
+                  description="Step a NumPy neural network through forward, loss, backward and update. "
+                              "Wire format: docs/api.md.")
+    app.state.settings = settings
+    app.state.store = SessionStore(settings)
+    app.state.compute_lane = anyio.CapacityLimiter(1)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_message_bytes:
+            return _error(["body"], f"request body too large: at most {settings.max_message_bytes} bytes",
+                          "limit")
+        response = await call_next(request)
+        docs = request.url.path in ("/docs", "/redoc")
+        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.exception_handler(LimitError)
+    async def limit_error(request: Request, error: LimitError):
+        return _error(["body" if request.method != "GET" else "query", error.field], error.message, "limit")
+
+    @app.exception_handler(ValidationError)
+    async def config_error(request: Request, error: ValidationError):
+        # Raised when a config assembled inside a route (a merge, a parsed hash) does not validate.
+        detail = [{"loc": ["body", "config", *map(str, e["loc"])], "msg": e["msg"], "type": e["type"]}
+                  for e in error.errors(include_url=False, include_context=False, include_input=False)]
+        return JSONResponse(status_code=422, content={"detail": detail})
+
+    @app.exception_handler(ValueError)
+    async def value_error(request: Request, error: ValueError):
+        return _error(["body", "config"], str(error), "value_error")
+
+    app.include_router(api.router)
+    app.include_router(live.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    return app
+
+
+__all__ = ["create_app", "RequestValidationError"]

@@ -1,0 +1,279 @@
+"""The live WebSocket: commands in, frames out.
+
+Training and frames are decoupled. A session's play loop trains in fair time slices on one shared
+compute lane (a capacity limiter of 1, first come first served), so one busy session cannot starve
+another; each connection's sender wakes at the frame rate and sends the latest state only when the
+previous send has finished, so a slow client skips frames instead of holding training back.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from typing import Any, Literal, Optional, Union
+
+import anyio
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from server import snapshot
+from server.schemas import ParameterEdit
+from server.sessions import LimitError, Session, random_seed
+
+router = APIRouter()
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Play(_Message):
+    type: Literal["play"]
+
+
+class Pause(_Message):
+    type: Literal["pause"]
+
+
+class Step(_Message):
+    type: Literal["step"]
+    steps: int = Field(1, ge=1)
+
+
+class PhaseStep(_Message):
+    type: Literal["phase"]
+
+
+class Reset(_Message):
+    type: Literal["reset"]
+
+
+class Regenerate(_Message):
+    type: Literal["regenerate"]
+
+
+class Configure(_Message):
+    type: Literal["configure"]
+    config: dict = Field(default_factory=dict)
+    view: Optional[dict] = None
+
+
+class Speed(_Message):
+    """``steps_per_second`` null = as fast as allowed; ``unit`` "phase" plays phase by phase (narrated)."""
+
+    type: Literal["speed"]
+    steps_per_second: Optional[float] = Field(None, gt=0, le=10_000)
+    unit: Literal["step", "phase"] = "step"
+
+
+class FrameRate(_Message):
+    type: Literal["frame_rate"]
+    fps: float = Field(gt=0, le=120)
+
+
+class Edit(ParameterEdit):
+    type: Literal["edit"]
+
+
+Command = TypeAdapter(Union[Play, Pause, Step, PhaseStep, Reset, Regenerate, Configure, Speed, FrameRate, Edit])
+COMMAND_TYPES = ("play", "pause", "step", "phase", "reset", "regenerate", "configure", "speed",
+                 "frame_rate", "edit")
+
+
+def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
+    """Same-origin browsers, listed origins, and clients that send no Origin (scripts) may connect."""
+    origin = websocket.headers.get("origin")
+    if origin is None or origin in allowed:
+        return True
+    host = websocket.headers.get("host", "")
+    return origin.split("://", 1)[-1] == host
+
+
+async def _compute(app, session: Session, work, *args):
+    def run():
+        with session.lock:
+            return work(*args)
+    return await anyio.to_thread.run_sync(run, limiter=app.state.compute_lane)
+
+
+async def play_loop(app, session: Session) -> None:
+    """Train while ``session.playing``: as fast as one slice allows, or at a chosen pace."""
+    settings = app.state.settings
+    per_step, started, done, pace = 1e-4, time.monotonic(), 0, None
+    while session.playing:
+        rate, unit = session.steps_per_second, session.speed_unit
+        if (rate, unit) != pace:
+            pace, started, done = (rate, unit), time.monotonic(), 0
+        if unit == "phase":
+            due = 1 if rate is None else int(rate * (time.monotonic() - started)) + 1 - done
+        elif rate is None:
+            due = max(1, min(100_000, int(settings.slice_seconds / per_step)))
+        else:
+            due = min(int(rate * (time.monotonic() - started)) + 1 - done, settings.max_steps)
+        if due <= 0:
+            await asyncio.sleep(min(0.05, max(0.001, (done + 1) / rate - (time.monotonic() - started))))
+            continue
+        began = time.perf_counter()
+        if unit == "phase":
+            await _compute(app, session, _advance_phases, session, due)
+            if rate is None:
+                await asyncio.sleep(1 / settings.frame_rate)
+        else:
+            ran = await _compute(app, session, _run_steps, session, due)
+            per_step = max(1e-6, (time.perf_counter() - began) / max(ran, 1))
+        done += due
+        if session.trainer.status == "diverged":
+            session.playing = False
+            session.changed()
+        await asyncio.sleep(0)  # let the other sessions' slices and the senders in
+
+
+def _run_steps(session: Session, n: int) -> int:
+    ran = session.trainer.step(n)
+    session.changed()
+    return ran
+
+
+def _advance_phases(session: Session, n: int) -> None:
+    for _ in range(n):
+        session.trainer.advance_phase()
+    session.changed()
+
+
+class Connection:
+    """One socket on one session."""
+
+    def __init__(self, websocket: WebSocket, session: Session):
+        self.websocket = websocket
+        self.session = session
+        self.app = websocket.app
+        self.settings = self.app.state.settings
+        self.fps = self.settings.frame_rate
+        self.sent_revision = -1
+        self.wake = asyncio.Event()
+
+    async def send(self, payload: dict) -> None:
+        await self.websocket.send_text(json.dumps(payload, allow_nan=False))
+
+    async def run(self) -> None:
+        self.session.sockets += 1
+        sender = asyncio.create_task(self.send_frames())
+        try:
+            await self.send({"type": "session", **await _compute(self.app, self.session, self.session.describe)})
+            while True:
+                text = await self.websocket.receive_text()
+                await self.handle(text)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            sender.cancel()
+            self.session.sockets -= 1
+            if self.session.sockets <= 0:
+                self.session.playing = False  # nobody is watching: stop burning the lane
+
+    async def send_frames(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=1 / self.fps)
+            except asyncio.TimeoutError:
+                pass
+            self.wake.clear()
+            if self.session.revision == self.sent_revision:
+                continue
+            began = time.monotonic()
+            self.sent_revision = self.session.revision
+            frame = await _compute(self.app, self.session, self.frame)
+            await self.send(frame)
+            await asyncio.sleep(max(0.0, 1 / self.fps - (time.monotonic() - began)))
+
+    def frame(self) -> dict:
+        s, t = self.session, self.session.trainer
+        return {"type": "frame", "revision": s.revision, "playing": s.playing,
+                "steps_per_second": s.steps_per_second, "speed_unit": s.speed_unit,
+                "trained_hash": s.share_hash(with_step=True),
+                "state": snapshot.state(t, with_batch=not s.playing),
+                "heatmaps": snapshot.heatmaps(t, self.settings.heatmap_size, self.settings.neuron_map_size)}
+
+    async def error(self, message: str, field: str | None = None) -> None:
+        await self.send({"type": "error", "message": message, "field": field})
+
+    async def handle(self, text: str) -> None:
+        if len(text) > self.settings.max_message_bytes:
+            return await self.error(f"message too large: at most {self.settings.max_message_bytes} bytes")
+        try:
+            raw: Any = json.loads(text)
+        except ValueError:
+            return await self.error("message is not JSON")
+        if not isinstance(raw, dict) or raw.get("type") not in COMMAND_TYPES:
+            kind = raw.get("type") if isinstance(raw, dict) else None
+            return await self.error(f"unknown message type {kind!r}; expected one of: {', '.join(COMMAND_TYPES)}",
+                                    "type")
+        try:
+            command = Command.validate_python(raw)
+            await self.execute(command)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(p) for p in first["loc"][1:]) or None
+            await self.error(f"{field}: {first['msg']}" if field else first["msg"], field)
+        except LimitError as error:
+            await self.error(f"{error.field}: {error.message}", error.field)
+        except ValueError as error:
+            await self.error(str(error))
+
+    async def execute(self, command) -> None:
+        s, app = self.session, self.app
+        kind = command.type
+        if kind == "play":
+            if not s.playing and s.trainer.status == "ok":
+                s.playing = True
+                s.play_task = asyncio.create_task(play_loop(app, s))
+            s.changed()
+        elif kind == "pause":
+            s.playing = False
+            s.changed()
+        elif kind == "step":
+            if command.steps > self.settings.max_steps:
+                raise LimitError("steps", f"at most {self.settings.max_steps} steps per message")
+            await _compute(app, s, _run_steps, s, command.steps)
+        elif kind == "phase":
+            await _compute(app, s, _advance_phases, s, 1)
+        elif kind == "speed":
+            s.steps_per_second, s.speed_unit = command.steps_per_second, command.unit
+            s.changed()
+        elif kind == "frame_rate":
+            self.fps = min(command.fps, self.settings.frame_rate)
+        elif kind == "edit":
+            await _compute(app, s, s.set_parameters, command, self.settings)
+        else:
+            await self.reconfigure(command)
+        self.wake.set()
+
+    async def reconfigure(self, command) -> None:
+        """reset, regenerate, configure: the session message carries the new data and share hash."""
+        s = self.session
+        def work():
+            if command.type == "reset":
+                s.trainer.reset()
+                s.changed()
+            elif command.type == "regenerate":
+                s.configure({"seed": random_seed()}, None, self.settings)
+            else:
+                s.configure(command.config, command.view, self.settings)
+            return s.describe()
+        await self.send({"type": "session", **await _compute(self.app, s, work)})
+
+
+@router.websocket("/api/sessions/{session_id}/live")
+async def live(websocket: WebSocket, session_id: str):
+    settings = websocket.app.state.settings
+    if not origin_allowed(websocket, settings.allowed_origins):
+        await websocket.close(code=1008, reason="origin not allowed")
+        return
+    session = websocket.app.state.store.get(session_id)
+    await websocket.accept()
+    if session is None:
+        await websocket.send_text(json.dumps({"type": "error", "message": f"no session '{session_id}'"}))
+        await websocket.close(code=4404)
+        return
+    await Connection(websocket, session).run()

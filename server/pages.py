@@ -1,0 +1,51 @@
+"""The page at / (and its JSON twin, /api/registries): the shared vocabulary of every <select>."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.templating import Jinja2Templates
+
+from engine.activations import ACTIVATIONS
+from engine.datasets import DATASETS
+from engine.features import FEATURE_ORDER, FEATURES
+from engine.network import INITS
+from engine.optimizers import OPTIMIZERS
+from engine.outputs import LOSSES, OUTPUTS
+
+ROOT = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=ROOT / "templates")
+router = APIRouter()
+
+VERSION = "0.1.0"
+
+
+def registries() -> dict:
+    return {
+        "datasets": [{"name": d.name, "problem": d.problem, "num_classes": d.num_classes}
+                     for d in DATASETS.values()],
+        "features": [{"name": n, "label": FEATURES[n].label} for n in FEATURE_ORDER],
+        "activations": [{"name": a.name, "label": a.label, "formula": a.formula} for a in ACTIVATIONS.values()],
+        "outputs": [{"name": o.name, "label": o.label, "problems": list(o.problems)} for o in OUTPUTS.values()],
+        "losses": [{"name": l.name, "label": l.label, "formula": l.formula} for l in LOSSES.values()],
+        "optimizers": [{"name": o.name, "label": o.label, "rule": o.rule} for o in OPTIMIZERS.values()],
+        "inits": list(INITS),
+    }
+
+
+def limits(settings) -> dict:
+    return {name: getattr(settings, name) for name in (
+        "max_layers", "max_width", "max_samples", "max_batch_size", "max_steps", "max_grid",
+        "max_landscape", "max_slice_points", "frame_rate", "heatmap_size", "neuron_map_size")}
+
+
+@router.get("/api/registries")
+def read_registries(request: Request) -> dict:
+    """Every choice the engine offers, and the server's limits."""
+    return {**registries(), "limits": limits(request.app.state.settings)}
+
+
+@router.get("/", include_in_schema=False)
+def index(request: Request):
+    return templates.TemplateResponse(request, "index.html", {
+        "version": VERSION, "limits": limits(request.app.state.settings), "registries": registries()})

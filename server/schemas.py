@@ -1,0 +1,212 @@
+"""The wire format: pydantic models are where arrays become lists. REST, the WebSocket and the page's
+first state all speak these shapes (see docs/api.md)."""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from engine.activations import ACTIVATIONS
+from engine.datasets import DATASETS
+from engine.features import FEATURE_ORDER
+from engine.network import INITS
+from engine.optimizers import OPTIMIZERS
+from engine.outputs import LOSSES, OUTPUTS, check_head
+
+Problem = Literal["classification", "regression"]
+DatasetName = Literal[tuple(DATASETS) + ("custom",)]
+FeatureName = Literal[FEATURE_ORDER]
+ActivationName = Literal[tuple(ACTIVATIONS)]
+OutputName = Literal[tuple(OUTPUTS)]
+LossName = Literal[tuple(LOSSES)]
+OptimizerName = Literal[tuple(OPTIMIZERS)]
+InitName = Literal[tuple(INITS)]
+Regularization = Literal["none", "L1", "L2"]
+Phase = Literal["ready", "forward", "loss", "backward", "update"]
+
+
+class Config(BaseModel):
+    """Every engine choice. Absent fields take defaults that suit the problem and dataset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    problem: Problem = "classification"
+    dataset: DatasetName = None  # type: ignore[assignment]  # filled by the problem
+    points: Optional[list[tuple[float, float, float]]] = None
+    num_samples: int = Field(500, ge=10)
+    noise: float = Field(0.0, ge=0, le=100)
+    train_percent: float = Field(50.0, ge=10, le=90)
+    features: list[FeatureName] = Field(default_factory=lambda: ["x", "y"], min_length=1)
+    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2])
+    activation: ActivationName = "tanh"
+    output: OutputName = None  # type: ignore[assignment]
+    loss: LossName = None  # type: ignore[assignment]
+    optimizer: OptimizerName = "sgd"
+    learning_rate: float = Field(0.03, gt=0, le=100)
+    momentum: float = Field(0.9, ge=0, lt=1)
+    beta1: float = Field(0.9, ge=0, lt=1)
+    beta2: float = Field(0.999, ge=0, lt=1)
+    alpha: float = Field(0.99, ge=0, lt=1)
+    eps: float = Field(1e-8, gt=0, le=1)
+    regularization: Regularization = "none"
+    regularization_rate: float = Field(0.0, ge=0, le=100)
+    batch_size: int = Field(10, ge=1)
+    init: InitName = "xavier"
+    order: Literal["shuffle", "fixed"] = "shuffle"
+    seed: Optional[str] = Field(None, max_length=64)
+
+    @field_validator("hidden_layers")
+    @classmethod
+    def _positive_widths(cls, widths: list[int]) -> list[int]:
+        if any(w < 1 for w in widths):
+            raise ValueError("every hidden layer needs at least 1 neuron")
+        return widths
+
+    @field_validator("features")
+    @classmethod
+    def _canonical_features(cls, names: list[str]) -> list[str]:
+        return [n for n in FEATURE_ORDER if n in names]  # TFP's node order, no duplicates
+
+    @model_validator(mode="before")
+    @classmethod
+    def _problem_defaults(cls, data):
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        regression = data.get("problem") == "regression"
+        if data.get("dataset") is None:
+            data["dataset"] = "reg-plane" if regression else "circle"
+        if data.get("output") is None:
+            data["output"] = "linear" if regression else (
+                "softmax" if data["dataset"] == "spiral3" else "sigmoid")
+        if data.get("loss") is None:
+            data["loss"] = "cross_entropy" if data["output"] in ("sigmoid", "softmax") else "mse"
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Config":
+        if self.dataset == "custom":
+            if not self.points:
+                raise ValueError("dataset 'custom' needs 'points': a list of [x, y, label]")
+            num_classes = 3 if any(p[2] == 2 for p in self.points) else 2
+        else:
+            if self.points is not None:
+                raise ValueError("'points' is only for dataset 'custom'")
+            dataset = DATASETS[self.dataset]
+            if dataset.problem != self.problem:
+                raise ValueError(f"dataset '{self.dataset}' is for {dataset.problem}, not {self.problem}")
+            num_classes = dataset.num_classes
+        check_head(self.problem, num_classes if self.problem == "classification" else 0,
+                   self.output, self.loss)
+        return self
+
+
+class View(BaseModel):
+    """Page-only settings that travel in the share URL (TFP's showTestData, discretize, hideText, *_hide)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    show_test_data: bool = False
+    discretize: bool = False
+    hide_text: bool = False
+    hidden: list[str] = Field(default_factory=list, max_length=64)
+
+
+class CreateSession(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    config: Optional[dict] = None
+    view: Optional[View] = None
+    hash: Optional[str] = Field(None, max_length=200_000)
+
+
+class PatchSession(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    config: dict = Field(default_factory=dict)
+    view: Optional[dict] = None
+
+
+class StepRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    steps: int = Field(1, ge=1)
+
+
+class ParameterEdit(BaseModel):
+    """Either whole arrays of one layer, or one entry: ``kind``, ``i`` (row / neuron), ``j``, ``value``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    layer: int = Field(ge=0)
+    weights: Optional[list[list[float]]] = None
+    biases: Optional[list[float]] = None
+    kind: Optional[Literal["weight", "bias"]] = None
+    i: Optional[int] = Field(None, ge=0)
+    j: Optional[int] = Field(None, ge=0)
+    value: Optional[float] = None
+
+
+class Layer(BaseModel):
+    weights: list[list[float]]
+    biases: list[float]
+    grad_weights: Optional[list[list[float]]] = None
+    grad_biases: Optional[list[float]] = None
+    delta_weights: Optional[list[list[float]]] = None
+    delta_biases: Optional[list[float]] = None
+    z: Optional[list[float]] = None
+    a: Optional[list[float]] = None
+    delta: Optional[list[float]] = None
+
+
+class Batch(BaseModel):
+    indices: list[int]
+    inputs: list[list[float]]
+    targets: list[float]
+    outputs: list[list[Optional[float]]]
+    losses: Optional[list[Optional[float]]] = None
+    cost: Optional[float] = None
+
+
+class Split(BaseModel):
+    train: Optional[float] = None
+    test: Optional[float] = None
+
+
+class State(BaseModel):
+    step: int
+    epoch: int
+    phase: Phase
+    status: Literal["ok", "diverged"]
+    loss: Split
+    accuracy: Optional[Split] = None
+    layers: list[Layer]
+    grad_norms: Optional[list[float]] = None
+    batch: Optional[Batch] = None
+
+
+class Points(BaseModel):
+    x: list[list[float]]
+    y: list[float]
+
+
+class Data(BaseModel):
+    train: Points
+    test: Points
+
+
+class FeatureInfo(BaseModel):
+    name: str
+    label: str
+
+
+class Session(BaseModel):
+    id: str
+    config: Config
+    view: View
+    share_hash: str
+    trained_hash: str  # share_hash plus step=N: opens this trained state by deterministic replay
+    features: list[FeatureInfo]
+    num_classes: int
+    data: Data
+    state: State

@@ -1,0 +1,229 @@
+"""Sessions: one trainer each, guarded by a lock, kept in a bounded store with idle expiry."""
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import asdict
+
+import numpy as np
+from pydantic import ValidationError
+
+from engine.config import TrainConfig
+from engine.trainer import Trainer
+from server import snapshot, urlstate
+from server.schemas import Config, View
+from server.settings import Settings
+
+
+class LimitError(ValueError):
+    """A size the client chose is over a server limit; becomes a 422 naming ``field``."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def check_limits(config: Config, settings: Settings) -> None:
+    if len(config.hidden_layers) > settings.max_layers:
+        raise LimitError("hidden_layers", f"at most {settings.max_layers} hidden layers")
+    if any(w > settings.max_width for w in config.hidden_layers):
+        raise LimitError("hidden_layers", f"at most {settings.max_width} neurons per layer")
+    if config.num_samples > settings.max_samples:
+        raise LimitError("num_samples", f"at most {settings.max_samples} samples")
+    if config.points is not None and len(config.points) > settings.max_samples:
+        raise LimitError("points", f"at most {settings.max_samples} points")
+    if config.batch_size > settings.max_batch_size:
+        raise LimitError("batch_size", f"at most {settings.max_batch_size}")
+
+
+def random_seed() -> str:
+    """A TFP-style seed such as '0.27079'."""
+    return f"{secrets.randbelow(100_000) / 100_000:.5f}"
+
+
+def to_train_config(config: Config) -> TrainConfig:
+    values = config.model_dump()
+    values["points"] = tuple(map(tuple, values["points"])) if values["points"] else None
+    values["features"] = tuple(values["features"])
+    values["hidden_layers"] = tuple(values["hidden_layers"])
+    return TrainConfig(**values)
+
+
+# When a patch changes the problem or the dataset, choices derived from them follow unless given.
+_DERIVED = {"problem": ("dataset", "output", "loss"), "dataset": ("output", "loss"), "output": ("loss",)}
+
+
+def merge_config(current: Config, patch: dict) -> dict:
+    merged = current.model_dump()
+    for key, derived in _DERIVED.items():
+        if key in patch and patch[key] != merged.get(key):
+            for name in derived:
+                if name not in patch:
+                    merged[name] = None
+    if patch.get("dataset", merged["dataset"]) != "custom":
+        merged["points"] = None
+    merged.update(patch)
+    return merged
+
+
+class Session:
+    """One learner's network. Every access to ``trainer`` holds ``lock``."""
+
+    def __init__(self, session_id: str, config: Config, view: View, resets: int = 0):
+        self.id = session_id
+        self.config = config
+        self.view = view
+        self.trainer = Trainer(to_train_config(config), resets=resets)
+        self.lock = threading.RLock()
+        self.touched = time.monotonic()
+        self.revision = 0  # bumped on every change a viewer should see
+        self.playing = False
+        self.steps_per_second: float | None = None
+        self.speed_unit = "step"
+        self.play_task = None
+        self.sockets = 0
+        self.landscape_draw = 0
+
+    def touch(self) -> None:
+        self.touched = time.monotonic()
+
+    def changed(self) -> None:
+        self.revision += 1
+
+    def share_hash(self, with_step: bool = False) -> str:
+        return urlstate.format_hash(self.config.model_dump(), self.view.model_dump(),
+                                    step=self.trainer.step_count if with_step else 0,
+                                    resets=self.trainer.resets)
+
+    def describe(self, with_batch: bool = True) -> dict:
+        """The whole ``Session`` wire object."""
+        t = self.trainer
+        return {"id": self.id, "config": self.config.model_dump(), "view": self.view.model_dump(),
+                "share_hash": self.share_hash(), "trained_hash": self.share_hash(with_step=True),
+                "features": snapshot.feature_info(t), "num_classes": t.num_classes,
+                "data": snapshot.data(t), "state": snapshot.state(t, with_batch)}
+
+    def configure(self, patch: dict, view_patch: dict | None, settings: Settings) -> str:
+        """Apply part of a config (and of the view); returns 'live', 'weights' or 'data'."""
+        if view_patch:
+            self.view = View.model_validate({**self.view.model_dump(), **view_patch})
+        if not patch:
+            self.changed()
+            return "live"
+        config = Config.model_validate(merge_config(self.config, patch))
+        check_limits(config, settings)
+        if config.seed is None:
+            config = config.model_copy(update={"seed": self.config.seed})
+        train_config = to_train_config(config)
+        changes = {k: v for k, v in asdict(train_config).items() if getattr(self.trainer.config, k) != v}
+        cost = self.trainer.configure(**changes)
+        self.config = config
+        self.changed()
+        return cost
+
+    def set_parameters(self, edit, settings: Settings) -> None:
+        t = self.trainer
+        layers = len(t.params) // 2
+        if edit.layer >= layers:
+            raise LimitError("layer", f"layer must be below {layers}")
+        W, b = t.params[2 * edit.layer], t.params[2 * edit.layer + 1]
+        if edit.weights is not None:
+            array = np.asarray(edit.weights, dtype=np.float64)
+            if array.shape != W.shape:
+                raise LimitError("weights", f"weights of layer {edit.layer} are shaped {list(W.shape)}")
+            W[...] = array
+        if edit.biases is not None:
+            array = np.asarray(edit.biases, dtype=np.float64)
+            if array.shape != b.shape:
+                raise LimitError("biases", f"biases of layer {edit.layer} are shaped {list(b.shape)}")
+            b[...] = array
+        if edit.kind is not None:
+            if edit.value is None or edit.i is None:
+                raise LimitError("value", "an entry edit needs 'i' and 'value' (and 'j' for a weight)")
+            check_index(t, edit.layer, edit.kind, edit.i, edit.j)
+            t.set_parameter(edit.layer, edit.kind, edit.i, edit.j, edit.value)
+        t.version += 1
+        t.status = "ok" if all(np.isfinite(p).all() for p in t.params) else "diverged"
+        self.changed()
+
+
+def check_index(trainer, layer: int, kind: str, i: int, j: int | None) -> None:
+    """422-worthy errors for a parameter address outside the network."""
+    layers = len(trainer.params) // 2
+    if not 0 <= layer < layers:
+        raise LimitError("layer", f"layer must be from 0 to {layers - 1}")
+    fan_in, fan_out = trainer.params[2 * layer].shape
+    if kind == "bias":
+        if not 0 <= i < fan_out:
+            raise LimitError("i", f"layer {layer} has {fan_out} biases")
+        return
+    if not 0 <= i < fan_in:
+        raise LimitError("i", f"layer {layer} has {fan_in} inputs")
+    if j is None or not 0 <= j < fan_out:
+        raise LimitError("j", f"layer {layer} has {fan_out} outputs")
+
+
+class SessionStore:
+    """Sessions by id; idle ones expire after ``session_ttl``, and the least recently used are
+    evicted when ``max_sessions`` is reached."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def create(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
+        step, resets = 0, 0
+        view = body_view or View()
+        if fragment is not None:
+            parsed = urlstate.parse_hash(fragment)
+            config_values, view = parsed.config, View.model_validate(parsed.view)
+            step, resets = parsed.step, parsed.resets
+        else:
+            config_values = dict(body_config or {})
+        config = Config.model_validate(config_values)
+        check_limits(config, self.settings)
+        if step > self.settings.max_replay_steps:
+            raise LimitError("step", f"a shared link replays at most {self.settings.max_replay_steps} steps")
+        if config.seed is None:
+            config = config.model_copy(update={"seed": random_seed()})
+        session = Session(secrets.token_urlsafe(12), config, view, resets=resets)
+        if step:
+            session.trainer.step(step)
+        with self._lock:
+            self._expire()
+            while len(self._sessions) >= self.settings.max_sessions:
+                self._sessions.popitem(last=False)
+            self._sessions[session.id] = session
+        return session
+
+    def get(self, session_id: str) -> Session | None:
+        with self._lock:
+            self._expire()
+            session = self._sessions.get(session_id)
+            if session is not None:
+                session.touch()
+                self._sessions.move_to_end(session_id)
+            return session
+
+    def delete(self, session_id: str) -> bool:
+        with self._lock:
+            session = self._sessions.pop(session_id, None)
+        if session is not None:
+            session.playing = False
+        return session is not None
+
+    def _expire(self) -> None:
+        deadline = time.monotonic() - self.settings.session_ttl
+        for session_id in [k for k, s in self._sessions.items() if s.touched < deadline and not s.sockets]:
+            self._sessions[session_id].playing = False
+            del self._sessions[session_id]
+
+
+__all__ = ["Session", "SessionStore", "LimitError", "check_limits", "check_index", "ValidationError"]

@@ -1,0 +1,281 @@
+"""REST API in-process: shapes, phases, live changes, limits and bad input (never a 500)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from tests.conftest import TestClient
+
+from server.app import create_app
+from server.settings import Settings
+
+
+def url(session: dict, tail: str = "") -> str:
+    return f"/api/sessions/{session['id']}{tail}"
+
+
+def test_create_returns_the_documented_shape(session):
+    assert set(session) >= {"id", "config", "view", "share_hash", "trained_hash", "data", "features", "state"}
+    state = session["state"]
+    assert (state["step"], state["epoch"], state["phase"], state["status"]) == (0, 0, "ready", "ok")
+    assert state["batch"] is None
+    sizes = [2, 4, 2, 1]
+    assert len(state["layers"]) == 3
+    for layer, fan_in, fan_out in zip(state["layers"], sizes, sizes[1:]):
+        assert len(layer["weights"]) == fan_in and len(layer["weights"][0]) == fan_out
+        assert len(layer["biases"]) == fan_out
+        assert layer["grad_weights"] is None and layer["grad_biases"] is None
+    assert 0.3 < state["loss"]["train"] < 1.5
+    assert len(session["data"]["train"]["x"]) == 250 and len(session["data"]["test"]["x"]) == 250
+
+
+def test_get_returns_the_same_session(client, session):
+    again = client.get(url(session)).json()
+    assert again["state"]["layers"] == session["state"]["layers"]
+    assert again["share_hash"] == session["share_hash"]
+
+
+def test_phases_advance_one_at_a_time_and_leave_their_results(client, session):
+    seen = []
+    for _ in range(4):
+        state = client.post(url(session, "/phase")).json()
+        seen.append(state["phase"])
+        if state["phase"] == "forward":
+            assert state["batch"]["losses"] is None and len(state["batch"]["inputs"]) == 10
+            assert state["layers"][0]["grad_weights"] is None
+        if state["phase"] == "loss":
+            losses = state["batch"]["losses"]
+            assert math.isclose(state["batch"]["cost"], sum(losses) / len(losses), rel_tol=1e-12)
+        if state["phase"] == "backward":
+            backward = state
+            assert state["layers"][0]["grad_weights"] is not None and state["step"] == 0
+    assert seen == ["forward", "loss", "backward", "update"]
+    assert state["step"] == 1
+    for before, grads, after in zip(backward["layers"], backward["layers"], state["layers"]):
+        # plain SGD: new = old - lr * grad, exactly what the backward phase reported
+        for w_row, g_row, new_row, d_row in zip(before["weights"], grads["grad_weights"], after["weights"],
+                                                after["delta_weights"]):
+            for w, g, new, d in zip(w_row, g_row, new_row, d_row):
+                assert new == pytest.approx(w - 0.03 * g, abs=1e-15)
+                assert d == pytest.approx(new - w, abs=1e-15)
+
+
+def test_step_trains_the_circle(client, session):
+    state = client.post(url(session, "/step"), json={"steps": 2500}).json()
+    assert state["step"] == 2500 and state["epoch"] == 100
+    assert state["loss"]["train"] < 0.1 and state["accuracy"]["train"] > 0.95
+
+
+def test_live_changes_keep_weights_and_shape_changes_reinitialise(client, session):
+    client.post(url(session, "/step"), json={"steps": 50})
+    before = client.get(url(session)).json()
+    for patch in ({"learning_rate": 0.1}, {"regularization": "L2", "regularization_rate": 0.001},
+                  {"batch_size": 5}, {"optimizer": "adam"}):
+        after = client.patch(url(session), json={"config": patch}).json()
+        assert after["state"]["layers"][0]["weights"] == before["state"]["layers"][0]["weights"], patch
+        assert after["state"]["step"] == 50
+        for key, value in patch.items():
+            assert after["config"][key] == value
+    reshaped = client.patch(url(session), json={"config": {"hidden_layers": [3]}}).json()
+    assert reshaped["state"]["step"] == 0 and len(reshaped["state"]["layers"]) == 2
+    assert reshaped["data"] == before["data"]
+    assert "networkShape=3" in reshaped["share_hash"]
+
+
+def test_changing_problem_picks_fitting_defaults(client, session):
+    regression = client.patch(url(session), json={"config": {"problem": "regression"}}).json()
+    config = regression["config"]
+    assert (config["dataset"], config["output"], config["loss"]) == ("reg-plane", "linear", "mse")
+    assert regression["state"]["accuracy"] is None
+    three = client.patch(url(session), json={"config": {"problem": "classification", "dataset": "spiral3"}}).json()
+    assert three["config"]["output"] == "softmax" and len(three["state"]["layers"][-1]["biases"]) == 3
+
+
+def test_reset_draws_new_weights_on_the_same_data(client, session):
+    client.post(url(session, "/step"), json={"steps": 10})
+    reset = client.post(url(session, "/reset")).json()
+    assert reset["state"]["step"] == 0
+    assert reset["state"]["layers"][0]["weights"] != session["state"]["layers"][0]["weights"]
+    assert reset["data"] == session["data"]
+    assert "resets=1" in reset["share_hash"]
+
+
+def test_regenerate_draws_new_data(client, session):
+    fresh = client.post(url(session, "/regenerate")).json()
+    assert fresh["data"] != session["data"] and fresh["config"]["seed"] != session["config"]["seed"]
+
+
+def test_set_parameters_by_entry_and_by_layer(client, session):
+    state = client.put(url(session, "/parameters"),
+                       json={"layer": 1, "kind": "weight", "i": 2, "j": 1, "value": 0.75}).json()
+    assert state["layers"][1]["weights"][2][1] == 0.75
+    state = client.put(url(session, "/parameters"), json={"layer": 2, "biases": [0.5]}).json()
+    assert state["layers"][2]["biases"] == [0.5]
+    bad = client.put(url(session, "/parameters"), json={"layer": 2, "biases": [0.5, 1.0]})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "biases"
+
+
+def test_delete_then_404(client, session):
+    assert client.delete(url(session)).status_code == 204
+    assert client.get(url(session)).status_code == 404
+    assert client.delete(url(session)).status_code == 404
+    assert client.post(url(session, "/step"), json={"steps": 1}).status_code == 404
+
+
+def test_determinism_across_two_app_instances():
+    results = []
+    for _ in range(2):
+        with TestClient(create_app(Settings())) as c:
+            created = c.post("/api/sessions", json={"config": {"seed": "same", "dataset": "spiral",
+                                                               "noise": 10, "optimizer": "adam"}}).json()
+            state = c.post(f"/api/sessions/{created['id']}/step", json={"steps": 300}).json()
+            results.append((created["data"], state["layers"], state["loss"]))
+    assert results[0] == results[1]
+
+
+def test_a_trained_hash_replays_the_same_state(client, session):
+    trained = client.post(url(session, "/step"), json={"steps": 123}).json()
+    shared = client.get(url(session)).json()["trained_hash"]
+    assert "step=123" in shared
+    opened = client.post("/api/sessions", json={"hash": shared}).json()
+    assert opened["state"]["step"] == 123
+    assert opened["state"]["layers"][0]["weights"] == trained["layers"][0]["weights"]
+
+
+def test_eviction_keeps_at_most_max_sessions(client, settings):
+    ids = [client.post("/api/sessions", json={}).json()["id"] for _ in range(settings.max_sessions + 2)]
+    assert client.get(f"/api/sessions/{ids[0]}").status_code == 404
+    assert client.get(f"/api/sessions/{ids[-1]}").status_code == 200
+    assert len(client.app.state.store) == settings.max_sessions
+
+
+def test_idle_sessions_expire():
+    with TestClient(create_app(Settings(session_ttl=0.01))) as c:
+        first = c.post("/api/sessions", json={}).json()["id"]
+        import time
+        time.sleep(0.05)
+        assert c.get(f"/api/sessions/{first}").status_code == 404
+
+
+BAD_CONFIGS = [
+    ({"hidden_layers": [4] * 11}, "hidden_layers", "10"),
+    ({"hidden_layers": [33]}, "hidden_layers", "32"),
+    ({"hidden_layers": [0]}, "hidden_layers", "at least 1"),
+    ({"num_samples": 10**7}, "num_samples", "5000"),
+    ({"batch_size": 10**6}, "batch_size", "1000"),
+    ({"batch_size": 0}, "batch_size", "1"),
+    ({"noise": 101}, "noise", "100"),
+    ({"train_percent": 5}, "train_percent", "10"),
+    ({"learning_rate": -1}, "learning_rate", "0"),
+    ({"activation": "swish"}, "activation", "tanh"),
+    ({"dataset": "mnist"}, "dataset", "circle"),
+    ({"features": []}, "features", "1"),
+    ({"features": ["z"]}, "features", "x"),
+    ({"optimizer": "lbfgs"}, "optimizer", "adam"),
+    ({"unknown_field": 1}, "unknown_field", "Extra"),
+    ({"dataset": "spiral3", "output": "sigmoid"}, "config", "softmax"),
+    ({"loss": "cross_entropy", "output": "tanh"}, "config", "cross_entropy"),
+    ({"dataset": "reg-plane"}, "config", "regression"),
+    ({"dataset": "custom"}, "config", "points"),
+    ({"dataset": "custom", "points": [[9, 0, 1]]}, "config", "[-6, 6]"),
+    ({"seed": "x" * 65}, "seed", "64"),
+]
+
+
+@pytest.mark.parametrize("config, field, limit", BAD_CONFIGS, ids=[repr(c)[:40] for c, _, _ in BAD_CONFIGS])
+def test_bad_config_is_a_422_naming_the_field_and_the_limit(client, config, field, limit):
+    response = client.post("/api/sessions", json={"config": config})
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert any(field in map(str, d["loc"]) for d in detail), detail
+    assert any(limit in d["msg"] for d in detail), detail
+
+
+@pytest.mark.parametrize("patch, field", [({"hidden_layers": [64]}, "hidden_layers"), ({"noise": -1}, "noise"),
+                                          ({"activation": 3}, "activation")])
+def test_bad_patch_is_a_422_and_loses_nothing(client, session, patch, field):
+    client.post(url(session, "/step"), json={"steps": 20})
+    before = client.get(url(session)).json()
+    response = client.patch(url(session), json={"config": patch})
+    assert response.status_code == 422
+    assert field in str(response.json()["detail"])
+    assert client.get(url(session)).json()["state"] == before["state"]
+
+
+BAD_REQUESTS = [
+    ("post", "/step", {"steps": 0}, "steps"),
+    ("post", "/step", {"steps": 10**9}, "steps"),
+    ("post", "/step", {"steps": "many"}, "steps"),
+    ("get", "/heatmaps?size=100000", None, "size"),
+    ("get", "/heatmaps?size=1", None, "size"),
+    ("get", "/slice?layer=9", None, "layer"),
+    ("get", "/slice?layer=0&i=0&j=99", None, "j"),
+    ("get", "/slice?layer=0&i=0&j=0&points=100000", None, "points"),
+    ("get", "/landscape?size=10000", None, "size"),
+    ("get", "/landscape?mode=params&p1=0,weight,0,0&p2=nonsense", None, "p2"),
+    ("get", "/landscape?mode=params&p1=0,weight,0,0&p2=5,bias,0", None, "p2"),
+    ("get", "/inspect?sample=100000", None, "sample"),
+    ("get", "/inspect?sample=-1", None, "sample"),
+    ("put", "/parameters", {"layer": 7, "kind": "bias", "i": 0, "value": 1}, "layer"),
+    ("put", "/parameters", {"layer": 0, "kind": "weight", "i": 0, "j": 9, "value": 1}, "j"),
+    ("put", "/parameters", {"layer": 0, "kind": "weight", "i": 0, "j": 0, "value": "NaN-ish"}, "value"),
+]
+
+
+@pytest.mark.parametrize("method, tail, body, field", BAD_REQUESTS, ids=[t for _, t, _, _ in BAD_REQUESTS])
+def test_bad_requests_are_422_naming_the_field(client, session, method, tail, body, field):
+    kwargs = {"json": body} if body is not None else {}
+    response = getattr(client, method)(url(session, tail), **kwargs)
+    assert response.status_code == 422, response.text
+    assert field in str(response.json()["detail"])
+
+
+def test_malformed_json_body_is_422(client):
+    response = client.post("/api/sessions", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+
+
+def test_oversized_body_is_refused(client):
+    response = client.post("/api/sessions", content=b" " * 2_000_000, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "too large" in response.text
+
+
+def test_divergence_is_reported_and_reset_recovers(client):
+    created = client.post("/api/sessions", json={"config": {
+        "problem": "regression", "activation": "relu", "learning_rate": 50, "seed": "boom"}}).json()
+    state = client.post(url(created, "/step"), json={"steps": 200}).json()
+    assert state["status"] == "diverged"
+    assert state["loss"]["train"] is None
+    heat = client.get(url(created, "/heatmaps")).status_code
+    assert heat == 200
+    assert client.get(url(created)).status_code == 200
+    recovered = client.patch(url(created), json={"config": {"learning_rate": 0.01}}).json()
+    recovered = client.post(url(created, "/reset")).json()
+    assert recovered["state"]["status"] == "ok"
+
+
+def test_heatmaps_decode_to_the_grid(client, session):
+    import base64
+    maps = client.get(url(session, "/heatmaps?size=50&neuron_size=10")).json()
+    assert len(base64.b64decode(maps["output"])) == 50 * 50
+    assert [len(layer) for layer in maps["neurons"]] == [2, 4, 2, 1]
+    assert all(len(base64.b64decode(m)) == 100 for layer in maps["neurons"] for m in layer)
+    x_map = base64.b64decode(maps["neurons"][0][0])
+    assert x_map[0] < x_map[9]  # feature x grows left to right
+
+
+def test_responses_carry_a_content_security_policy(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert client.get("/api/registries").headers["content-security-policy"] == csp
+
+
+def test_openapi_documents_the_routes(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/sessions", "/api/sessions/{session_id}/step", "/api/sessions/{session_id}/phase",
+                 "/api/sessions/{session_id}/heatmaps", "/api/sessions/{session_id}/slice",
+                 "/api/sessions/{session_id}/landscape", "/api/sessions/{session_id}/gradcheck",
+                 "/api/sessions/{session_id}/inspect", "/api/sessions/{session_id}/parameters"):
+        assert path in paths

@@ -1,0 +1,52 @@
+"""The backprop views' endpoints: numbers consistent with the session's state."""
+from __future__ import annotations
+
+import pytest
+
+
+def url(session: dict, tail: str) -> str:
+    return f"/api/sessions/{session['id']}{tail}"
+
+
+def to_backward(client, session) -> dict:
+    client.post(url(session, "/step"), json={"steps": 20})
+    for _ in range(3):
+        state = client.post(url(session, "/phase")).json()
+    assert state["phase"] == "backward"
+    return state
+
+
+def test_inspect_gives_a_sample_trace_and_batch_terms(client, session):
+    state = to_backward(client, session)
+    sample = state["batch"]["indices"][0]
+    result = client.get(url(session, f"/inspect?sample={sample}&layer=1&i=0&j=1")).json()
+    assert len(result["layers"]) == 3 and result["index"] == sample
+    terms = result["batch_terms"]
+    assert terms["total"] == state["layers"][1]["grad_weights"][0][1]
+    assert sum(terms["terms"]) / len(terms["terms"]) == pytest.approx(terms["mean"], rel=1e-12)
+    assert terms["indices"] == state["batch"]["indices"]
+
+
+def test_slice_endpoint_slope_matches_the_reported_gradient(client, session):
+    state = to_backward(client, session)
+    result = client.get(url(session, "/slice?layer=2&kind=weight&i=1&j=0&span=0.0001&points=3")).json()
+    assert result["grad"] == pytest.approx(state["layers"][2]["grad_weights"][1][0], rel=1e-12)
+    slope = (result["losses"][2] - result["losses"][0]) / (result["values"][2] - result["values"][0])
+    assert slope == pytest.approx(result["grad"], rel=1e-5)
+    assert result["current"] == state["layers"][2]["weights"][1][0]
+
+
+def test_landscape_endpoint_centre_is_the_train_loss(client, session):
+    client.post(url(session, "/step"), json={"steps": 40})
+    state = client.get(url(session, "")).json()["state"]
+    result = client.get(url(session, "/landscape?size=5&span=0.5")).json()
+    assert result["loss"][2][2] == pytest.approx(state["loss"]["train"], rel=1e-12)
+    params = client.get(url(session, "/landscape?size=3&span=0.1&mode=params&p1=0,weight,0,0&p2=2,bias,0")).json()
+    assert params["loss"][1][1] == pytest.approx(state["loss"]["train"], rel=1e-12)
+
+
+def test_gradcheck_endpoint_agrees(client, session):
+    to_backward(client, session)
+    report = client.get(url(session, "/gradcheck")).json()
+    assert [r["kind"] for r in report] == ["weight", "bias"] * 3
+    assert all(r["relative_error"] < 1e-6 for r in report)

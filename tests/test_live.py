@@ -1,0 +1,165 @@
+"""The live WebSocket in-process: commands, frames, bad messages keep the connection open."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+
+def live(client, session, **headers):
+    return client.websocket_connect(f"/api/sessions/{session['id']}/live", headers=headers or None)
+
+
+def receive(ws, kind: str, limit: int = 200) -> dict:
+    """The next message of ``kind``, skipping others (frames arrive at their own pace)."""
+    for _ in range(limit):
+        message = json.loads(ws.receive_text())
+        if message["type"] == kind:
+            return message
+    raise AssertionError(f"no {kind!r} message in {limit}")
+
+
+def test_connect_sends_the_session_then_frames(client, session):
+    with live(client, session) as ws:
+        first = json.loads(ws.receive_text())
+        assert first["type"] == "session" and first["id"] == session["id"]
+        ws.send_text(json.dumps({"type": "step", "steps": 5}))
+        frame = receive(ws, "frame")
+        assert frame["state"]["step"] == 5
+        heat = frame["heatmaps"]
+        assert len(base64.b64decode(heat["output"])) == heat["size"] ** 2
+        assert [len(layer) for layer in heat["neurons"]] == [2, 4, 2, 1]
+
+
+def test_phase_messages_cycle_through_the_four_phases(client, session):
+    with live(client, session) as ws:
+        receive(ws, "session")
+        phases = []
+        for _ in range(5):
+            ws.send_text(json.dumps({"type": "phase"}))
+            phases.append(receive(ws, "frame")["state"]["phase"])
+        assert phases == ["forward", "loss", "backward", "update", "forward"]
+
+
+def test_play_trains_in_the_background_and_pause_stops(client, session):
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "play"}))
+        steps = [receive(ws, "frame")["state"]["step"] for _ in range(6)]
+        assert steps[-1] > steps[0] >= 0
+        ws.send_text(json.dumps({"type": "pause"}))
+        paused = receive(ws, "frame")
+        while paused["playing"]:
+            paused = receive(ws, "frame")
+        after = client.get(f"/api/sessions/{session['id']}").json()["state"]["step"]
+        import time
+        time.sleep(0.2)
+        assert client.get(f"/api/sessions/{session['id']}").json()["state"]["step"] == after
+
+
+def test_paced_play_runs_at_the_chosen_rate(client, session):
+    import time
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "speed", "steps_per_second": 20}))
+        ws.send_text(json.dumps({"type": "play"}))
+        began = time.monotonic()
+        time.sleep(1.0)
+        ws.send_text(json.dumps({"type": "pause"}))
+        elapsed = time.monotonic() - began
+        step = client.get(f"/api/sessions/{session['id']}").json()["state"]["step"]
+        assert 5 <= step <= 20 * elapsed + 3
+
+
+def test_configure_sends_a_new_session_with_its_share_hash(client, session):
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "configure", "config": {"hidden_layers": [5, 5, 5]}}))
+        message = receive(ws, "session")
+        assert message["config"]["hidden_layers"] == [5, 5, 5]
+        assert "networkShape=5,5,5" in message["share_hash"]
+        ws.send_text(json.dumps({"type": "configure", "view": {"discretize": True}}))
+        assert "discretize=true" in receive(ws, "session")["share_hash"]
+
+
+BAD_MESSAGES = [
+    ("not json at all", "JSON"),
+    ("[1, 2, 3]", "type"),
+    ('{"type": "dance"}', "dance"),
+    ('{"type": "step", "steps": 0}', "steps"),
+    ('{"type": "step", "steps": 100000000}', "steps"),
+    ('{"type": "step", "steps": "lots"}', "steps"),
+    ('{"type": "configure", "config": {"hidden_layers": [100]}}', "hidden_layers"),
+    ('{"type": "configure", "config": {"activation": "nope"}}', "activation"),
+    ('{"type": "speed", "steps_per_second": -3}', "steps_per_second"),
+    ('{"type": "edit", "layer": 9, "kind": "bias", "i": 0, "value": 1}', "layer"),
+    ('{"type": "play", "extra": 1}', "extra"),
+]
+
+
+@pytest.mark.parametrize("text, word", BAD_MESSAGES, ids=[t[:30] for t, _ in BAD_MESSAGES])
+def test_a_bad_message_gets_an_error_and_the_connection_lives_on(client, session, text, word):
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(text)
+        error = receive(ws, "error")
+        assert word in error["message"]
+        ws.send_text(json.dumps({"type": "step", "steps": 3}))
+        assert receive(ws, "frame")["state"]["step"] == 3
+
+
+def test_oversized_message_gets_an_error(client, session, settings):
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "configure", "config": {"x": "y" * settings.max_message_bytes}}))
+        assert "too large" in receive(ws, "error")["message"]
+
+
+def test_unknown_session_is_an_error_then_close(client):
+    with client.websocket_connect("/api/sessions/nope/live") as ws:
+        assert "no session" in json.loads(ws.receive_text())["message"]
+        with pytest.raises(WebSocketDisconnect):
+            ws.receive_text()
+
+
+def test_other_origins_are_refused(client, session):
+    with pytest.raises(WebSocketDisconnect):
+        with live(client, session, origin="http://evil.example") as ws:
+            ws.receive_text()
+    with live(client, session, origin="http://testserver") as ws:
+        assert json.loads(ws.receive_text())["type"] == "session"
+
+
+def test_reconnect_resumes_the_same_session(client, session):
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "step", "steps": 7}))
+        receive(ws, "frame")
+    with live(client, session) as ws:
+        assert receive(ws, "session")["state"]["step"] == 7
+
+
+def test_diverged_frames_are_valid_json(client):
+    created = client.post("/api/sessions", json={"config": {
+        "problem": "regression", "activation": "relu", "learning_rate": 50, "seed": "boom"}}).json()
+    with live(client, created) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "step", "steps": 300}))
+        frame = receive(ws, "frame")
+        assert frame["state"]["status"] == "diverged" and frame["state"]["loss"]["train"] is None
+
+
+def test_frames_are_compact(client, session):
+    """Heatmaps travel as bytes: a frame of the default net stays well under 64 KB."""
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "play"}))
+        text = None
+        for _ in range(50):
+            text = ws.receive_text()
+            if json.loads(text)["type"] == "frame":
+                break
+        ws.send_text(json.dumps({"type": "pause"}))
+        assert len(text) < 64_000
