@@ -27,7 +27,7 @@ class TrainConfig:
     output: str = "sigmoid"
     loss: str = "cross_entropy"
     optimizer: str = "sgd"
-    learning_rate: float = 0.03
+    learning_rate: float = 0.1
     momentum: float = 0.9
     beta1: float = 0.9
     beta2: float = 0.999

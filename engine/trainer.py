@@ -190,7 +190,8 @@ class Trainer:
                                           self.opt_state, self._hyper())
         self._finish_iteration()
         self.phase = "update"
-        self._check(sum(float(p.sum()) for p in self.params))
+        if not all(np.isfinite(p).all() for p in self.params):
+            self.status = "diverged"
         self._record()
 
     def advance_phase(self) -> str:
@@ -228,7 +229,7 @@ class Trainer:
     # ----- whole iterations ---------------------------------------------------------------------
     def step(self, n: int = 1) -> int:
         """Run ``n`` whole iterations (finishing a phased one first); returns how many ran."""
-        ran = 0
+        ran, z_out = 0, None
         if self.phase not in ("ready", "update"):
             while self.phase != "update" and self.status == "ok":
                 self.advance_phase()
@@ -251,15 +252,15 @@ class Trainer:
                 steps = update(params, gradients.grads, self.opt_state, hyper)
                 self._finish_iteration()
                 ran += 1
-            if ran and not math.isfinite(float(z_out.sum())):
-                self.status = "diverged"
-            if ran:
+            if z_out is not None:
                 self.batch_index, self.x_batch, self.t_batch = index, x, t
                 self.cache, self.gradients, self.steps = cache, gradients, steps
                 self.losses = loss_fn.value(z_out, y_hat, t)
                 self.cost = float(self.losses.mean())
                 self.phase = "update"
                 self._record()
+            if ran and not all(np.isfinite(p).all() for p in params):
+                self.status = "diverged"
         return ran
 
     # ----- evaluation ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import asyncio
 import json
 import math
 import time
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -76,7 +76,8 @@ class Edit(ParameterEdit):
     type: Literal["edit"]
 
 
-Command = TypeAdapter(Union[Play, Pause, Step, PhaseStep, Reset, Regenerate, Configure, Speed, FrameRate, Edit])
+Command = TypeAdapter(Annotated[Union[Play, Pause, Step, PhaseStep, Reset, Regenerate, Configure, Speed, FrameRate, Edit],
+                                Field(discriminator="type")])
 COMMAND_TYPES = ("play", "pause", "step", "phase", "reset", "regenerate", "configure", "speed",
                  "frame_rate", "edit")
 
@@ -211,15 +212,21 @@ class Connection:
                                     "type")
         try:
             command = Command.validate_python(raw)
+        except ValidationError as error:
+            return await self._invalid(error, skip=1)  # loc[0] is the message type
+        try:
             await self.execute(command)
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(p) for p in first["loc"][1:]) or None
-            await self.error(f"{field}: {first['msg']}" if field else first["msg"], field)
+            await self._invalid(error, skip=0)
         except LimitError as error:
             await self.error(f"{error.field}: {error.message}", error.field)
         except ValueError as error:
             await self.error(str(error))
+
+    async def _invalid(self, error: ValidationError, skip: int) -> None:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"][skip:]) or None
+        await self.error(f"{field}: {first['msg']}" if field else first["msg"], field)
 
     async def execute(self, command) -> None:
         s, app = self.session, self.app

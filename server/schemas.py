@@ -34,7 +34,7 @@ class Config(BaseModel):
     dataset: DatasetName = None  # type: ignore[assignment]  # filled by the problem
     points: Optional[list[tuple[float, float, float]]] = None
     num_samples: int = Field(500, ge=10)
-    noise: float = Field(0.0, ge=0, le=100)
+    noise: float = Field(0.0, ge=0, le=80)  # percent; a TFP link above 80 reads as 50
     train_percent: float = Field(50.0, ge=10, le=90)
     features: list[FeatureName] = Field(default_factory=lambda: ["x", "y"], min_length=1)
     hidden_layers: list[int] = Field(default_factory=lambda: [4, 2])
@@ -42,7 +42,7 @@ class Config(BaseModel):
     output: OutputName = None  # type: ignore[assignment]
     loss: LossName = None  # type: ignore[assignment]
     optimizer: OptimizerName = "sgd"
-    learning_rate: float = Field(0.03, gt=0, le=100)
+    learning_rate: float = Field(0.1, gt=0, le=100)
     momentum: float = Field(0.9, ge=0, lt=1)
     beta1: float = Field(0.9, ge=0, lt=1)
     beta2: float = Field(0.999, ge=0, lt=1)
@@ -53,7 +53,7 @@ class Config(BaseModel):
     batch_size: int = Field(10, ge=1)
     init: InitName = "xavier"
     order: Literal["shuffle", "fixed"] = "shuffle"
-    seed: Optional[str] = Field(None, max_length=64)
+    seed: Optional[str] = Field(None, min_length=1, max_length=64)
 
     @field_validator("hidden_layers")
     @classmethod
@@ -77,8 +77,9 @@ class Config(BaseModel):
         if data.get("dataset") is None:
             data["dataset"] = "reg-plane" if regression else "circle"
         if data.get("output") is None:
-            data["output"] = "linear" if regression else (
-                "softmax" if data["dataset"] == "spiral3" else "sigmoid")
+            three_classes = data["dataset"] == "spiral3" or (
+                data["dataset"] == "custom" and any(_label(p) == 2 for p in data.get("points") or ()))
+            data["output"] = "linear" if regression else ("softmax" if three_classes else "sigmoid")
         if data.get("loss") is None:
             data["loss"] = "cross_entropy" if data["output"] in ("sigmoid", "softmax") else "mse"
         return data
@@ -99,6 +100,13 @@ class Config(BaseModel):
         check_head(self.problem, num_classes if self.problem == "classification" else 0,
                    self.output, self.loss)
         return self
+
+
+def _label(point) -> object:
+    try:
+        return point[2]
+    except (TypeError, IndexError, KeyError):
+        return None  # the field validator reports the malformed point
 
 
 class View(BaseModel):
@@ -147,25 +155,31 @@ class ParameterEdit(BaseModel):
     value: Optional[float] = None
 
 
+Number = Optional[float]  # null where a diverged run has NaN or infinity
+Row = list[Number]
+
+
 class Layer(BaseModel):
-    weights: list[list[float]]
-    biases: list[float]
-    grad_weights: Optional[list[list[float]]] = None
-    grad_biases: Optional[list[float]] = None
-    delta_weights: Optional[list[list[float]]] = None
-    delta_biases: Optional[list[float]] = None
-    z: Optional[list[float]] = None
-    a: Optional[list[float]] = None
-    delta: Optional[list[float]] = None
+    """One weight matrix ``[fan_in][fan_out]`` and its biases, with the latest phase results."""
+
+    weights: list[Row]
+    biases: Row
+    grad_weights: Optional[list[Row]] = None
+    grad_biases: Optional[Row] = None
+    delta_weights: Optional[list[Row]] = None
+    delta_biases: Optional[Row] = None
+    z: Optional[Row] = None
+    a: Optional[Row] = None
+    delta: Optional[Row] = None
 
 
 class Batch(BaseModel):
     indices: list[int]
-    inputs: list[list[float]]
-    targets: list[float]
-    outputs: list[list[Optional[float]]]
-    losses: Optional[list[Optional[float]]] = None
-    cost: Optional[float] = None
+    inputs: list[Row]
+    targets: Row
+    outputs: list[Row]
+    losses: Optional[Row] = None
+    cost: Number = None
 
 
 class Split(BaseModel):
@@ -181,7 +195,7 @@ class State(BaseModel):
     loss: Split
     accuracy: Optional[Split] = None
     layers: list[Layer]
-    grad_norms: Optional[list[float]] = None
+    grad_norms: Optional[Row] = None
     batch: Optional[Batch] = None
 
 
