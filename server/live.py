@@ -174,19 +174,21 @@ class Connection:
                 self.session.playing = False  # nobody is watching: stop burning the lane
 
     async def send_frames(self) -> None:
+        """At most ``fps`` frames a second, each the latest state; nothing is sent while nothing changed."""
+        due = time.monotonic()
         while True:
-            try:
-                await asyncio.wait_for(self.wake.wait(), timeout=1 / self.fps)
-            except asyncio.TimeoutError:
-                pass
-            self.wake.clear()
             if self.session.revision == self.sent_revision:
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=1 / self.fps)
+                except asyncio.TimeoutError:
+                    pass
+                self.wake.clear()
                 continue
-            began = time.monotonic()
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            due = time.monotonic() + 1 / self.fps
             self.sent_revision = self.session.revision
             frame = await _compute(self.app, self.session, self.frame)
-            await self.send(frame)
-            await asyncio.sleep(max(0.0, 1 / self.fps - (time.monotonic() - began)))
+            await self.send(frame)  # a slow client holds up only its own next frame
 
     def frame(self) -> dict:
         s, t = self.session, self.session.trainer
