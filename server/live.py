@@ -159,6 +159,7 @@ class Connection:
 
     async def run(self) -> None:
         self.session.sockets += 1
+        self.sent_revision = self.session.revision  # the session message below carries this state
         sender = asyncio.create_task(self.send_frames())
         try:
             await self.send({"type": "session", **await _compute(self.app, self.session, self.session.describe)})
@@ -188,7 +189,10 @@ class Connection:
             due = time.monotonic() + 1 / self.fps
             self.sent_revision = self.session.revision
             frame = await _compute(self.app, self.session, self.frame)
-            await self.send(frame)  # a slow client holds up only its own next frame
+            try:
+                await self.send(frame)  # a slow client holds up only its own next frame
+            except (WebSocketDisconnect, RuntimeError):
+                return  # the socket closed under us; run() cleans up
 
     def frame(self) -> dict:
         s, t = self.session, self.session.trainer

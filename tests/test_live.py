@@ -163,3 +163,20 @@ def test_frames_are_compact(client, session):
                 break
         ws.send_text(json.dumps({"type": "pause"}))
         assert len(text) < 64_000
+
+
+def test_two_sessions_playing_together_both_progress(client):
+    """One busy session cannot starve another: both advance while playing at once."""
+    first, second = (client.post("/api/sessions", json={"config": {"seed": s}}).json() for s in "ab")
+    with live(client, first) as ws1, live(client, second) as ws2:
+        receive(ws1, "session"), receive(ws2, "session")
+        ws1.send_text(json.dumps({"type": "play"}))
+        ws2.send_text(json.dumps({"type": "play"}))
+        steps1 = [receive(ws1, "frame")["state"]["step"] for _ in range(5)]
+        steps2 = [receive(ws2, "frame")["state"]["step"] for _ in range(5)]
+        ws1.send_text(json.dumps({"type": "pause"}))
+        ws2.send_text(json.dumps({"type": "pause"}))
+        # a third session's REST request is served while both play
+        third = client.post("/api/sessions", json={}).json()
+        assert client.post(f"/api/sessions/{third['id']}/step", json={"steps": 10}).json()["step"] == 10
+    assert steps1[-1] > steps1[0] and steps2[-1] > steps2[0]
