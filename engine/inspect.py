@@ -174,11 +174,11 @@ def landscape(trainer, d1: list[Array], d2: list[Array], size: int = 21, span: f
     basis = np.stack([np.concatenate([u.ravel() for u in d1]), np.concatenate([v.ravel() for v in d2])], 1)
     theta = np.concatenate([p.ravel() for p in trainer.params])
     trajectory = []
-    if len(trainer.history) and np.abs(basis).sum() > 0:
-        offsets = np.stack(list(trainer.history)) - theta
-        with np.errstate(all="ignore"):
-            coords = np.linalg.lstsq(basis, offsets.T, rcond=None)[0].T
-        trajectory = [[float(a), float(b)] for a, b in coords if np.isfinite(a) and np.isfinite(b)]
+    history = [h for h in trainer.history if np.isfinite(h).all()]
+    if history and np.isfinite(theta).all() and np.isfinite(basis).all() and np.abs(basis).sum() > 0:
+        offsets = np.stack(history) - theta
+        coords = np.linalg.lstsq(basis, offsets.T, rcond=None)[0].T
+        trajectory = [[float(a), float(b)] for a, b in coords]
     return {"alphas": steps.tolist(), "betas": steps.tolist(),
             "loss": [_finite(row) for row in grid], "origin_loss": trainer.objective(trainer.params, X, T),
             "trajectory": trajectory}
@@ -207,7 +207,9 @@ def gradient_check(trainer, h: float = 1e-5, max_per_tensor: int = 64) -> list[d
             flat[position] = saved
             numeric[k] = (plus - minus) / (2 * h)
         exact = analytic[index].reshape(-1)[picks]
-        error = float(np.linalg.norm(exact - numeric) / max(np.linalg.norm(exact) + np.linalg.norm(numeric), 1e-8))
+        with np.errstate(all="ignore"):
+            error = float(np.linalg.norm(exact - numeric) /
+                          max(np.linalg.norm(exact) + np.linalg.norm(numeric), 1e-8))
         report.append({"layer": index // 2, "kind": "bias" if index % 2 else "weight",
                        "relative_error": error if np.isfinite(error) else None, "checked": int(len(picks))})
     return report

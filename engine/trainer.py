@@ -229,7 +229,7 @@ class Trainer:
     # ----- whole iterations ---------------------------------------------------------------------
     def step(self, n: int = 1) -> int:
         """Run ``n`` whole iterations (finishing a phased one first); returns how many ran."""
-        ran, z_out = 0, None
+        ran, last = 0, None
         if self.phase not in ("ready", "update"):
             while self.phase != "update" and self.status == "ok":
                 self.advance_phase()
@@ -251,16 +251,16 @@ class Trainer:
                 self.opt_state.t += 1
                 steps = update(params, gradients.grads, self.opt_state, hyper)
                 self._finish_iteration()
+                last = (index, x, t, cache, gradients, steps)
                 ran += 1
-            if z_out is not None:
-                self.batch_index, self.x_batch, self.t_batch = index, x, t
-                self.cache, self.gradients, self.steps = cache, gradients, steps
-                self.losses = loss_fn.value(z_out, y_hat, t)
+            if last is not None:  # leave the last iteration's phases readable, as a phased run would
+                self.batch_index, self.x_batch, self.t_batch, self.cache, self.gradients, self.steps = last
+                self.losses = loss_fn.value(self.cache.z[-1], self.cache.a[-1], self.t_batch)
                 self.cost = float(self.losses.mean())
                 self.phase = "update"
                 self._record()
-            if ran and not all(np.isfinite(p).all() for p in params):
-                self.status = "diverged"
+                if not all(np.isfinite(p).all() for p in params):
+                    self.status = "diverged"
         return ran
 
     # ----- evaluation ---------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """REST routes: validate, call the session under its lock, serialise. No math here."""
 from __future__ import annotations
 
-import math
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -146,7 +145,7 @@ async def loss_slice(session: Session = Depends(get_session), settings: Settings
         raise LimitError("points", f"at most {settings.max_slice_points}")
     def work():
         check_index(session.trainer, layer, kind, i, j if kind == "weight" else None)
-        return inspect.loss_slice(session.trainer, layer, kind, i, j, span, points)
+        return snapshot.finite(inspect.loss_slice(session.trainer, layer, kind, i, j, span, points))
     return await locked(session, work)
 
 
@@ -177,7 +176,7 @@ async def landscape(session: Session = Depends(get_session), settings: Settings 
             d1, d2 = (inspect.unit_direction(t, *address) for address in addresses)
         result = inspect.landscape(t, d1, d2, size, span)
         result.update(mode=mode, span=span)
-        return result
+        return snapshot.finite(result)
     return await locked(session, work)
 
 
@@ -196,7 +195,7 @@ def _parse_address(name: str, value: Optional[str]) -> tuple:
 @router.get("/sessions/{session_id}/gradcheck")
 async def gradient_check(session: Session = Depends(get_session)):
     """Backprop against centred finite differences on the current batch, per layer."""
-    return await locked(session, inspect.gradient_check, session.trainer)
+    return snapshot.finite(await locked(session, inspect.gradient_check, session.trainer))
 
 
 @router.get("/sessions/{session_id}/inspect")
@@ -211,20 +210,13 @@ async def inspect_sample(session: Session = Depends(get_session), sample: int = 
             raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
         trace = inspect.trace_sample(t, sample)
         result = {"index": trace["index"], "input": snapshot.to_list(trace["input"]),
-                  "target": float(trace["target"]), "loss": _finite(trace["loss"]),
+                  "target": float(trace["target"]), "loss": trace["loss"],
                   "dloss_dyhat": snapshot.to_list(trace["dloss_dyhat"]),
                   "layers": [{k: snapshot.to_list(v) for k, v in layer_trace.items()}
                              for layer_trace in trace["layers"]],
                   "batch_terms": None}
         if layer is not None and i is not None and j is not None:
             check_index(t, layer, "weight", i, j)
-            terms = inspect.batch_terms(t, layer, i, j)
-            result["batch_terms"] = terms and {k: v if k == "indices" else snapshot.to_list(v)
-                                               if isinstance(v, list) else _finite(v)
-                                               for k, v in terms.items()}
-        return result
+            result["batch_terms"] = inspect.batch_terms(t, layer, i, j)
+        return snapshot.finite(result)
     return await locked(session, work)
-
-
-def _finite(value: float):
-    return value if math.isfinite(value) else None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import math
 
 import numpy as np
 
@@ -17,6 +18,17 @@ def to_list(array) -> list | None:
     if np.isfinite(array).all():
         return array.tolist()
     return _none_for_nan(array.tolist())  # JSON has no NaN: a diverged value travels as null
+
+
+def finite(value):
+    """Any JSON-bound structure with NaN and infinities replaced by null."""
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _none_for_nan(value):

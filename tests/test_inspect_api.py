@@ -50,3 +50,13 @@ def test_gradcheck_endpoint_agrees(client, session):
     report = client.get(url(session, "/gradcheck")).json()
     assert [r["kind"] for r in report] == ["weight", "bias"] * 3
     assert all(r["relative_error"] < 1e-6 for r in report)
+
+
+def test_every_probe_answers_on_a_diverged_session(client):
+    created = client.post("/api/sessions", json={"config": {
+        "problem": "regression", "activation": "relu", "learning_rate": 50, "seed": "boom"}}).json()
+    assert client.post(url(created, "/step"), json={"steps": 300}).json()["status"] == "diverged"
+    for tail in ("/heatmaps", "/slice?layer=0&i=0&j=0", "/landscape?size=5", "/gradcheck", "/inspect?sample=0",
+                 "/landscape?size=3&mode=params&p1=0,weight,0,0&p2=0,bias,1"):
+        response = client.get(url(created, tail))
+        assert response.status_code == 200, (tail, response.text)
