@@ -56,21 +56,31 @@ def objective_gradients(trainer, params: list[Array], X: Array, T: Array) -> lis
     return grads
 
 
-def trace_sample(trainer, index: int) -> dict:
-    """One training sample through the network and back, at the current parameters.
+def backward_params(trainer) -> list[Array]:
+    """The parameters the last backward pass saw: the current ones, or, once an update has moved
+    them, the current ones minus the step ΔW just taken (equal to the old ones up to rounding)."""
+    if trainer.phase == "update" and trainer.steps is not None:
+        return [p - s for p, s in zip(trainer.params, trainer.steps)]
+    return trainer.params
 
-    Per layer l (1..L): ``z``, ``a``, ``df`` = f'(z) (None for a softmax head), ``delta`` = ∂ℓ/∂z,
-    ``grad_weights`` = a[l-1] ⊗ delta (∂ℓ/∂W for this sample alone, without the penalty).
+
+def trace_sample(trainer, index: int, params: list[Array] | None = None) -> dict:
+    """One training sample through the network and back, at ``params`` (default: the current ones).
+
+    Per layer l (1..L): ``weights`` W[l] (fan_in, fan_out) and ``biases`` b[l] the trace used, ``z``,
+    ``a``, ``df`` = f'(z) (None for a softmax head), ``delta`` = ∂ℓ/∂z, ``grad_weights`` =
+    a[l-1] ⊗ delta (∂ℓ/∂W for this sample alone, without the penalty).
     ``dloss_dyhat`` is ∂ℓ/∂ŷ (None for cross-entropy, whose δ is ŷ − y on the logits).
     """
+    params = trainer.params if params is None else params
     x, T = trainer.X_train[index:index + 1], trainer.T_train[index:index + 1]
     head, hidden = trainer.head, trainer.hidden
     with np.errstate(all="ignore"):
-        cache = network.forward(trainer.params, x, hidden, head)
+        cache = network.forward(params, x, hidden, head)
         z_out, y_hat = cache.z[-1], cache.a[-1]
         loss = float(trainer.loss_fn.value(z_out, y_hat, T)[0])
         dz_out = trainer.loss_fn.grad(z_out, y_hat, T, head)
-        back = network.backward(trainer.params, cache, dz_out, hidden)
+        back = network.backward(params, cache, dz_out, hidden)
         dloss_dyhat = None
         if trainer.config.loss != "cross_entropy":
             dloss_dyhat = trainer.loss_fn.grad(z_out, y_hat, T, OUTPUTS["linear"])[0]
@@ -82,7 +92,8 @@ def trace_sample(trainer, index: int) -> dict:
         else:
             df = None if trainer.config.output == "softmax" else \
                 (head.backward(cache.z[l], y_hat, np.ones_like(y_hat)))[0]
-        layers.append({"z": cache.z[l][0], "a": cache.a[l][0], "df": df, "delta": back.dz[l][0],
+        layers.append({"weights": params[2 * l - 2], "biases": params[2 * l - 1],
+                       "z": cache.z[l][0], "a": cache.a[l][0], "df": df, "delta": back.dz[l][0],
                        "grad_weights": back.grads[2 * l - 2], "grad_biases": back.grads[2 * l - 1]})
     return {"index": index, "input": x[0], "target": trainer.display_targets(T)[0], "loss": loss,
             "dloss_dyhat": dloss_dyhat, "layers": layers}

@@ -81,12 +81,17 @@ class Trainer:
         self.step_count = 0
         self.epoch = 0
         self.status = "ok"
-        self.version = 0  # bumped whenever params change, so cached evaluations know they are stale
+        self.changed()
         self.history: deque[Array] = deque(maxlen=HISTORY)
         self._cursor = 0
         self._epoch_x = self._epoch_t = self._epoch_index = None
         self._clear_phases()
         self._record()
+
+    def changed(self) -> None:
+        """Mark parameters, data or loss as changed, so cached evaluations are recomputed."""
+        self.version = getattr(self, "version", 0) + 1
+        self._evaluation = None
 
     def _clear_phases(self) -> None:
         self.phase = "ready"
@@ -104,6 +109,7 @@ class Trainer:
         changes = {k: v for k, v in changes.items() if getattr(self.config, k) != v}
         if not changes:
             return "live"
+        self.changed()
         old = self.config
         self.config = old.changed(**changes)
         try:
@@ -214,7 +220,7 @@ class Trainer:
 
     def _finish_iteration(self) -> None:
         self.step_count += 1
-        self.version += 1
+        self.changed()
         if self._epoch_done:
             self.epoch += 1
             self._epoch_done = False
@@ -275,7 +281,7 @@ class Trainer:
     def evaluate(self) -> dict:
         """Train and test data loss (no penalty, as TFP shows) and accuracy; cached per version."""
         cached = getattr(self, "_evaluation", None)
-        if cached is not None and cached[0] == (self.version, id(self.X_train)):
+        if cached is not None and cached[0] == self.version:
             return cached[1]
         result = {"loss": {}, "accuracy": {} if self.config.problem == "classification" else None}
         with np.errstate(all="ignore"):
@@ -293,7 +299,7 @@ class Trainer:
                     result["accuracy"][split] = float((self.classify(cache.a[-1]) == y).mean())
         if len(self.X_train) and result["loss"]["train"] is None:
             self.status = "diverged"
-        self._evaluation = ((self.version, id(self.X_train)), result)
+        self._evaluation = (self.version, result)
         return result
 
     def classify(self, y_hat: Array) -> Array:
@@ -314,5 +320,9 @@ class Trainer:
             array[i] = value
         else:
             array[i, j] = value
-        self.version += 1
+        self.params_edited()
+
+    def params_edited(self) -> None:
+        """After parameters were set by hand: stale evaluations go, and the status follows the values."""
+        self.changed()
         self.status = "ok" if all(np.isfinite(p).all() for p in self.params) else "diverged"

@@ -201,16 +201,20 @@ async def gradient_check(session: Session = Depends(get_session)):
 @router.get("/sessions/{session_id}/inspect")
 async def inspect_sample(session: Session = Depends(get_session), sample: int = Query(0, ge=0),
                          layer: Optional[int] = Query(None, ge=0), i: Optional[int] = Query(None, ge=0),
-                         j: Optional[int] = Query(None, ge=0)):
-    """One training sample's every z, a, f′(z), δ and ∂ℓ/∂w; with ``layer, i, j`` also the batch
-    gradient of that weight as the mean of per-sample terms a_i·δ_j."""
+                         j: Optional[int] = Query(None, ge=0), at: Literal["now", "backward"] = "now"):
+    """One training sample's every W, b, z, a, f′(z), δ and ∂ℓ/∂w; with ``layer, i, j`` also the batch
+    gradient of that weight as the mean of per-sample terms a_i·δ_j.
+
+    ``at=now`` traces at the current parameters; ``at=backward`` at those the last backward pass saw
+    (before the update that followed it), so the sample's chain rule matches the reported gradient."""
     def work():
         t = session.trainer
         if sample >= len(t.X_train):
             raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
-        trace = inspect.trace_sample(t, sample)
-        result = {"index": trace["index"], "input": snapshot.to_list(trace["input"]),
-                  "target": float(trace["target"]), "loss": trace["loss"],
+        params = inspect.backward_params(t) if at == "backward" else None
+        trace = inspect.trace_sample(t, sample, params)
+        result = {"index": trace["index"], "at": at, "phase": t.phase,
+                  "input": snapshot.to_list(trace["input"]), "target": float(trace["target"]), "loss": trace["loss"],
                   "dloss_dyhat": snapshot.to_list(trace["dloss_dyhat"]),
                   "layers": [{k: snapshot.to_list(v) for k, v in layer_trace.items()}
                              for layer_trace in trace["layers"]],

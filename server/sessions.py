@@ -145,8 +145,7 @@ class Session:
                 raise LimitError("value", "an entry edit needs 'i' and 'value' (and 'j' for a weight)")
             check_index(t, edit.layer, edit.kind, edit.i, edit.j)
             t.set_parameter(edit.layer, edit.kind, edit.i, edit.j, edit.value)
-        t.version += 1
-        t.status = "ok" if all(np.isfinite(p).all() for p in t.params) else "diverged"
+        t.params_edited()
         self.changed()
 
 

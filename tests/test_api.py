@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+
+from engine import network
+from engine.activations import ACTIVATIONS
+from engine.outputs import OUTPUTS
 from tests.conftest import TestClient
 
 from server.app import create_app
@@ -279,3 +284,16 @@ def test_openapi_documents_the_routes(client):
                  "/api/sessions/{session_id}/landscape", "/api/sessions/{session_id}/gradcheck",
                  "/api/sessions/{session_id}/inspect", "/api/sessions/{session_id}/parameters"):
         assert path in paths
+
+
+def test_reset_reports_the_loss_of_the_new_weights(client, session):
+    """The reported loss belongs to the weights shown, also right after a reset."""
+    reset = client.post(url(session, "/reset")).json()
+    state = reset["state"]
+    params = [np.array(v) for layer in state["layers"] for v in (layer["weights"], layer["biases"])]
+    x = np.array(reset["data"]["train"]["x"])
+    y = np.array(reset["data"]["train"]["y"])
+    cache = network.forward(params, x, ACTIVATIONS["tanh"], OUTPUTS["sigmoid"])
+    z = cache.z[-1][:, 0]
+    expected = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+    assert state["loss"]["train"] == pytest.approx(expected, rel=1e-12)
