@@ -1,7 +1,9 @@
 """REST API in-process: shapes, phases, live changes, limits and bad input (never a 500)."""
 from __future__ import annotations
 
+import json
 import math
+import random
 
 import numpy as np
 import pytest
@@ -9,10 +11,10 @@ import pytest
 from engine import network
 from engine.activations import ACTIVATIONS
 from engine.outputs import OUTPUTS
-from tests.conftest import TestClient
-
 from server.app import create_app
+from server.schemas import Config
 from server.settings import Settings
+from tests.conftest import TestClient
 
 
 def url(session: dict, tail: str = "") -> str:
@@ -297,3 +299,33 @@ def test_reset_reports_the_loss_of_the_new_weights(client, session):
     z = cache.z[-1][:, 0]
     expected = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
     assert state["loss"]["train"] == pytest.approx(expected, rel=1e-12)
+
+
+def _random_value(rng):
+    return rng.choice([None, True, -1, 0, 1, 3, 10**9, -1e308, 1e-12, 0.5, float("nan"), "", "x", "tanh", "L1",
+                       "spiral3", "custom", [], [1], [4, 2], [[0, 0, 1]], [[1, 2]], {"a": 1}, ["x", "y"]])
+
+
+def test_random_configs_get_201_or_422_never_500(client):
+    """A seeded fuzz over every Config field with values of the wrong type, size and kind."""
+    rng = random.Random(7)
+    fields = list(Config.model_fields)
+    for _ in range(300):
+        config = {name: _random_value(rng) for name in rng.sample(fields, rng.randint(1, 5))}
+        response = client.post("/api/sessions", content=json.dumps({"config": config}),
+                               headers={"content-type": "application/json"})
+        assert response.status_code in (201, 422), (config, response.text)
+        if response.status_code == 422:
+            assert response.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("fragment", ["networkShape=" + ",".join(["8"] * 40), "networkShape=1000",
+                                      "step=999999999", "samples=1000000", "batchSize=99999",
+                                      "&&==&", "#", "dataset=custom&points=;;;", "seed=" + "s" * 500,
+                                      "learningRate=Infinity", "noise=-5&percTrainData=1e9"])
+def test_hashes_get_201_or_a_422_naming_the_field(client, fragment):
+    response = client.post("/api/sessions", json={"hash": fragment})
+    assert response.status_code in (201, 422), response.text
+    if response.status_code == 422:
+        assert response.json()["detail"][0]["loc"][-1] in ("hidden_layers", "step", "num_samples", "batch_size",
+                                                            "seed")
