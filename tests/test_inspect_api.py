@@ -60,3 +60,39 @@ def test_every_probe_answers_on_a_diverged_session(client):
                  "/landscape?size=3&mode=params&p1=0,weight,0,0&p2=0,bias,1"):
         response = client.get(url(created, tail))
         assert response.status_code == 200, (tail, response.text)
+
+
+def test_inspect_at_backward_explains_the_gradient_after_the_update(client, session):
+    """After an update the weights have moved; ``at=backward`` traces at the weights the gradient was
+    computed with, so one sample's chain rule matches its term of the batch gradient."""
+    client.post(url(session, "/step"), json={"steps": 5})
+    state = client.get(url(session, "")).json()["state"]
+    assert state["phase"] == "update"
+    position = 2
+    sample = state["batch"]["indices"][position]
+    before = client.get(url(session, f"/inspect?sample={sample}&layer=1&i=0&j=1&at=backward")).json()
+    now = client.get(url(session, f"/inspect?sample={sample}&layer=1&i=0&j=1")).json()
+    assert (before["at"], now["at"]) == ("backward", "now")
+    terms = before["batch_terms"]
+    assert terms["total"] == state["layers"][1]["grad_weights"][0][1]
+    assert before["layers"][1]["grad_weights"][0][1] == pytest.approx(terms["terms"][position], rel=1e-9)
+    assert now["layers"][1]["grad_weights"][0][1] != pytest.approx(terms["terms"][position], rel=1e-9)
+    # the trace carries the weights it used: the current ones minus the step just taken
+    layer = state["layers"][1]
+    assert before["layers"][1]["weights"][0][1] == pytest.approx(
+        layer["weights"][0][1] - layer["delta_weights"][0][1], rel=1e-12)
+    assert now["layers"][1]["weights"] == layer["weights"]
+    # δ_j = f′(z_j) · Σ_k w_jk δ_k with the weights the trace reports
+    hidden, following = before["layers"][0], before["layers"][1]
+    for j, delta in enumerate(hidden["delta"]):
+        back = sum(w * d for w, d in zip(following["weights"][j], following["delta"]))
+        assert delta == pytest.approx(hidden["df"][j] * back, rel=1e-12, abs=1e-300)
+
+
+def test_inspect_at_backward_is_the_current_trace_before_an_update(client, session):
+    state = to_backward(client, session)
+    sample = state["batch"]["indices"][0]
+    before = client.get(url(session, f"/inspect?sample={sample}&at=backward")).json()
+    now = client.get(url(session, f"/inspect?sample={sample}")).json()
+    assert before["layers"] == now["layers"]
+    assert client.get(url(session, "/inspect?at=later")).status_code == 422

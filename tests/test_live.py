@@ -180,3 +180,21 @@ def test_two_sessions_playing_together_both_progress(client):
         third = client.post("/api/sessions", json={}).json()
         assert client.post(f"/api/sessions/{third['id']}/step", json={"steps": 10}).json()["step"] == 10
     assert steps1[-1] > steps1[0] and steps2[-1] > steps2[0]
+
+
+def test_narrated_play_frames_carry_the_batch(client, session):
+    """Phase-by-phase play is slow enough to show every batch's losses; full-speed frames stay compact."""
+    with live(client, session) as ws:
+        receive(ws, "session")
+        ws.send_text(json.dumps({"type": "speed", "steps_per_second": 50, "unit": "phase"}))
+        ws.send_text(json.dumps({"type": "play"}))
+        frame = receive(ws, "frame")
+        while not frame["playing"] or frame["state"]["phase"] == "ready":
+            frame = receive(ws, "frame")
+        assert frame["state"]["batch"] is not None and len(frame["state"]["batch"]["indices"]) == 10
+        ws.send_text(json.dumps({"type": "speed", "steps_per_second": None}))
+        frame = receive(ws, "frame")
+        while frame["speed_unit"] != "step" or not frame["playing"]:
+            frame = receive(ws, "frame")
+        assert frame["state"]["batch"] is None
+        ws.send_text(json.dumps({"type": "pause"}))

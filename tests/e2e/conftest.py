@@ -1,0 +1,184 @@
+"""Browser-test fixtures: a real server process on a free port, and headless Chromium through Playwright.
+
+Chromium is Debian's /usr/bin/chromium. Where it is missing, CI (CI=true) fails — browser tests are
+never skipped there; a developer's machine falls back to Playwright's own browser, or skips.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+SERVER_START_SECONDS = 30
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode} before serving:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    pytest.fail(f"the server did not answer {url} within {SERVER_START_SECONDS} s")
+
+
+@pytest.fixture(scope="session")
+def server_url(artifacts):
+    """`python -m server --port N` as a subprocess on 127.0.0.1; stopped at the end of the session.
+
+    Its output goes to artifacts/server.log.
+    """
+    port = _free_port()
+    log_path = artifacts / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_serving(url + "/", process, log_path)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if IN_CI:
+            pytest.fail("playwright is not installed (pip install -e '.[test]')")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as playwright:
+        if CHROMIUM.exists():
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        elif IN_CI:
+            pytest.fail(f"{CHROMIUM} is missing: CI runs the browser tests on Debian's Chromium")
+        else:
+            try:
+                browser = playwright.chromium.launch(args=CHROMIUM_ARGS)
+            except Exception as error:  # no browser build of Playwright's own either
+                pytest.skip(f"no Chromium: {CHROMIUM} is missing and Playwright's browser failed: {error}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+class BrowserErrors(list):
+    """Console errors and uncaught page errors of one test's pages."""
+
+    def watch(self, page) -> None:
+        page.on("console", lambda message: self.append(f"console.{message.type}: {message.text}")
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: self.append(f"page error: {error}"))
+
+
+@pytest.fixture
+def browser_errors() -> BrowserErrors:
+    return BrowserErrors()
+
+
+@pytest.fixture
+def context(browser, server_url, browser_errors):
+    """A fresh browser context (1280×800, clipboard allowed); every page it opens is watched for errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=server_url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server_url)
+    context.on("page", browser_errors.watch)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, browser_errors):
+    page = context.new_page()
+    yield page
+    assert not browser_errors, "the page logged errors:\n" + "\n".join(browser_errors)
+
+
+class Playground:
+    """The page as the tests read it: stable ids only, numbers parsed from what the page shows."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def open(self, hash_: str = "") -> "Playground":
+        self.page.goto("/" + (f"#{hash_}" if hash_ else ""))
+        self.page.wait_for_selector("body[data-ready='true']", timeout=15_000)
+        return self
+
+    def number(self, selector: str) -> float:
+        return float(self.page.inner_text(selector).strip())
+
+    def epoch(self) -> int:
+        return int(self.page.inner_text("#epoch-counter").strip())
+
+    def step(self) -> int:
+        return int(self.page.inner_text("#step-counter").strip())
+
+    def phase(self) -> str:
+        return self.page.inner_text("#phase-label").strip()
+
+    def train_loss(self) -> float:
+        return self.number("#loss-train")
+
+    def hash(self) -> str:
+        return self.page.evaluate("location.hash.slice(1)")
+
+    def hash_params(self) -> dict[str, str]:
+        return dict(part.split("=", 1) for part in self.hash().split("&") if "=" in part)
+
+    def wait_for(self, expression: str, arg=None, timeout: float = 10_000) -> None:
+        self.page.wait_for_function(expression, arg=arg, timeout=timeout)
+
+    def wait_for_step(self, step: int) -> None:
+        self.wait_for("s => document.querySelector('#step-counter').textContent.trim() === String(s)", step)
+
+    def wait_for_hash(self, fragment: str) -> None:
+        self.wait_for("f => location.hash.includes(f)", fragment)
+
+
+@pytest.fixture
+def playground(page) -> Playground:
+    return Playground(page)
+
+
+@pytest.fixture
+def another_playground(context):
+    """Open more pages in the test's context (each watched for errors like the first)."""
+    return lambda: Playground(context.new_page())
