@@ -61,14 +61,13 @@ class Cache:
 
 
 def forward(params: list[Array], x: Array, hidden: Activation, output: Output) -> Cache:
-    """Forward pass of ``x (N, D)`` through every layer."""
+    """Forward pass of ``x (N, D)`` through every layer: input times weight, add a bias, activate."""
     a, z = [x], [None]
-    last = len(params) // 2
-    for l in range(1, last + 1):
-        W, b = params[2 * l - 2], params[2 * l - 1]
-        z_l = a[-1] @ W + b
+    last = len(params) - 2
+    for k in range(0, last + 1, 2):
+        z_l = a[-1] @ params[k] + params[k + 1]
         z.append(z_l)
-        a.append(output.f(z_l) if l == last else hidden.f(z_l))
+        a.append(hidden.f(z_l) if k < last else output.f(z_l))
     return Cache(a, z)
 
 
@@ -86,20 +85,24 @@ class Gradients:
     da: list[Array | None]
 
 
-def backward(params: list[Array], cache: Cache, dz_out: Array, hidden: Activation) -> Gradients:
-    """Propagate ``dz_out (N, C)`` = d cost / d z[L] back to the inputs."""
+def backward(params: list[Array], cache: Cache, dz_out: Array, hidden: Activation,
+             input_grad: bool = True) -> Gradients:
+    """Propagate ``dz_out (N, C)`` = d cost / d z[L] back to the inputs (``da[0]`` only with
+    ``input_grad``: training does not need it)."""
     last = len(params) // 2
     grads: list[Array] = [None] * len(params)  # type: ignore[list-item]
     dz: list[Array | None] = [None] * (last + 1)
     da: list[Array | None] = [None] * (last + 1)
-    dz[last] = dz_out
+    a, z, df = cache.a, cache.z, hidden.df
+    dz_l = dz[last] = dz_out
     for l in range(last, 0, -1):
-        W = params[2 * l - 2]
-        grads[2 * l - 2] = cache.a[l - 1].T @ dz[l]
-        grads[2 * l - 1] = np.add.reduce(dz[l], axis=0)
-        da[l - 1] = dz[l] @ W.T
+        grads[2 * l - 2] = a[l - 1].T @ dz_l
+        grads[2 * l - 1] = np.add.reduce(dz_l, axis=0)
         if l > 1:
-            dz[l - 1] = da[l - 1] * hidden.df(cache.z[l - 1], cache.a[l - 1])
+            da[l - 1] = dz_l @ params[2 * l - 2].T
+            dz_l = dz[l - 1] = da[l - 1] * df(z[l - 1], a[l - 1])
+        elif input_grad:
+            da[0] = dz_l @ params[0].T
     return Gradients(grads, dz, da)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from engine import datasets, features, network, optimizers
 from engine.activations import ACTIVATIONS, Array
-from engine.config import DATA_FIELDS, LIVE_FIELDS, TrainConfig, seed_int
+from engine.config import DATA_FIELDS, LIVE_FIELDS, TrainConfig, field_names, seed_int
 from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -106,6 +106,9 @@ class Trainer:
 
     def configure(self, **changes) -> str:
         """Apply config changes; returns what they cost: 'live', 'weights' or 'data'."""
+        unknown = changes.keys() - set(field_names())
+        if unknown:
+            raise ValueError(f"unknown config fields: {', '.join(sorted(unknown))}")
         changes = {k: v for k, v in changes.items() if getattr(self.config, k) != v}
         if not changes:
             return "live"
@@ -252,14 +255,18 @@ class Trainer:
                     self.status = "diverged"
                     break
                 dz_out = loss_fn.grad(z_out, y_hat, t, head) / len(y_hat)
-                gradients = network.backward(params, cache, dz_out, hidden)
+                gradients = network.backward(params, cache, dz_out, hidden, input_grad=False)
                 network.add_penalty_grads(params, gradients.grads, c.regularization, c.regularization_rate)
                 self.opt_state.t += 1
                 steps = update(params, gradients.grads, self.opt_state, hyper)
-                self._finish_iteration()
+                self.step_count += 1
+                if self._epoch_done:
+                    self.epoch += 1
+                    self._epoch_done = False
                 last = (index, x, t, cache, gradients, steps)
                 ran += 1
             if last is not None:  # leave the last iteration's phases readable, as a phased run would
+                self.changed()
                 self.batch_index, self.x_batch, self.t_batch, self.cache, self.gradients, self.steps = last
                 self.losses = loss_fn.value(self.cache.z[-1], self.cache.a[-1], self.t_batch)
                 self.cost = float(self.losses.mean())
