@@ -159,17 +159,21 @@ class Connection:
 
     async def run(self) -> None:
         self.session.sockets += 1
-        self.sent_revision = self.session.revision  # the session message below carries this state
-        sender = asyncio.create_task(self.send_frames())
+        sender = None
         try:
+            # The session message, then one frame of the same revision (heatmaps included) to draw at once.
+            self.sent_revision = self.session.revision
             await self.send({"type": "session", **await _compute(self.app, self.session, self.session.describe)})
+            await self.send(await _compute(self.app, self.session, self.frame))
+            sender = asyncio.create_task(self.send_frames())
             while True:
                 text = await self.websocket.receive_text()
                 await self.handle(text)
         except WebSocketDisconnect:
             pass
         finally:
-            sender.cancel()
+            if sender is not None:
+                sender.cancel()
             self.session.sockets -= 1
             if self.session.sockets <= 0:
                 self.session.playing = False  # nobody is watching: stop burning the lane
@@ -199,7 +203,7 @@ class Connection:
         return {"type": "frame", "revision": s.revision, "playing": s.playing,
                 "steps_per_second": s.steps_per_second, "speed_unit": s.speed_unit,
                 "trained_hash": s.share_hash(with_step=True),
-                "state": snapshot.state(t, with_batch=not s.playing),
+                "state": snapshot.state(t, with_batch=not s.playing or s.speed_unit == "phase"),
                 "heatmaps": snapshot.heatmaps(t, self.settings.heatmap_size, self.settings.neuron_map_size)}
 
     async def error(self, message: str, field: str | None = None) -> None:

@@ -18,6 +18,8 @@ templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter()
 
 VERSION = "0.1.0"
+INIT_LABELS = {"xavier": "Xavier (Glorot uniform)", "he": "He (normal)", "uniform": "Uniform ±0.5 (TFP)",
+               "zeros": "Zeros (symmetric)"}
 
 
 def registries() -> dict:
@@ -29,7 +31,7 @@ def registries() -> dict:
         "outputs": [{"name": o.name, "label": o.label, "problems": list(o.problems)} for o in OUTPUTS.values()],
         "losses": [{"name": l.name, "label": l.label, "formula": l.formula} for l in LOSSES.values()],
         "optimizers": [{"name": o.name, "label": o.label, "rule": o.rule} for o in OPTIMIZERS.values()],
-        "inits": list(INITS),
+        "inits": [{"name": name, "label": label} for name, label in INIT_LABELS.items() if name in INITS],
     }
 
 

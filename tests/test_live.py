@@ -21,10 +21,20 @@ def receive(ws, kind: str, limit: int = 200) -> dict:
     raise AssertionError(f"no {kind!r} message in {limit}")
 
 
+def opened(ws) -> dict:
+    """The two messages every connection starts with: the session, then a frame of the same state."""
+    session = receive(ws, "session")
+    frame = json.loads(ws.receive_text())
+    assert frame["type"] == "frame" and frame["state"]["step"] == session["state"]["step"]
+    return session
+
+
 def test_connect_sends_the_session_then_frames(client, session):
     with live(client, session) as ws:
         first = json.loads(ws.receive_text())
         assert first["type"] == "session" and first["id"] == session["id"]
+        initial = json.loads(ws.receive_text())
+        assert initial["type"] == "frame" and initial["state"]["step"] == 0 and initial["heatmaps"]["output"]
         ws.send_text(json.dumps({"type": "step", "steps": 5}))
         frame = receive(ws, "frame")
         assert frame["state"]["step"] == 5
@@ -35,7 +45,7 @@ def test_connect_sends_the_session_then_frames(client, session):
 
 def test_phase_messages_cycle_through_the_four_phases(client, session):
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         phases = []
         for _ in range(5):
             ws.send_text(json.dumps({"type": "phase"}))
@@ -45,7 +55,7 @@ def test_phase_messages_cycle_through_the_four_phases(client, session):
 
 def test_play_trains_in_the_background_and_pause_stops(client, session):
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "play"}))
         steps = [receive(ws, "frame")["state"]["step"] for _ in range(6)]
         assert steps[-1] > steps[0] >= 0
@@ -62,7 +72,7 @@ def test_play_trains_in_the_background_and_pause_stops(client, session):
 def test_paced_play_runs_at_the_chosen_rate(client, session):
     import time
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "speed", "steps_per_second": 20}))
         ws.send_text(json.dumps({"type": "play"}))
         began = time.monotonic()
@@ -75,7 +85,7 @@ def test_paced_play_runs_at_the_chosen_rate(client, session):
 
 def test_configure_sends_a_new_session_with_its_share_hash(client, session):
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "configure", "config": {"hidden_layers": [5, 5, 5]}}))
         message = receive(ws, "session")
         assert message["config"]["hidden_layers"] == [5, 5, 5]
@@ -102,7 +112,7 @@ BAD_MESSAGES = [
 @pytest.mark.parametrize("text, word", BAD_MESSAGES, ids=[t[:30] for t, _ in BAD_MESSAGES])
 def test_a_bad_message_gets_an_error_and_the_connection_lives_on(client, session, text, word):
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(text)
         error = receive(ws, "error")
         assert word in error["message"]
@@ -112,7 +122,7 @@ def test_a_bad_message_gets_an_error_and_the_connection_lives_on(client, session
 
 def test_oversized_message_gets_an_error(client, session, settings):
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "configure", "config": {"x": "y" * settings.max_message_bytes}}))
         assert "too large" in receive(ws, "error")["message"]
 
@@ -134,18 +144,18 @@ def test_other_origins_are_refused(client, session):
 
 def test_reconnect_resumes_the_same_session(client, session):
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "step", "steps": 7}))
         receive(ws, "frame")
     with live(client, session) as ws:
-        assert receive(ws, "session")["state"]["step"] == 7
+        assert opened(ws)["state"]["step"] == 7
 
 
 def test_diverged_frames_are_valid_json(client):
     created = client.post("/api/sessions", json={"config": {
         "problem": "regression", "activation": "relu", "learning_rate": 50, "seed": "boom"}}).json()
     with live(client, created) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "step", "steps": 300}))
         frame = receive(ws, "frame")
         assert frame["state"]["status"] == "diverged" and frame["state"]["loss"]["train"] is None
@@ -154,7 +164,7 @@ def test_diverged_frames_are_valid_json(client):
 def test_frames_are_compact(client, session):
     """Heatmaps travel as bytes: a frame of the default net stays well under 64 KB."""
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "play"}))
         text = None
         for _ in range(50):
@@ -169,7 +179,7 @@ def test_two_sessions_playing_together_both_progress(client):
     """One busy session cannot starve another: both advance while playing at once."""
     first, second = (client.post("/api/sessions", json={"config": {"seed": s}}).json() for s in "ab")
     with live(client, first) as ws1, live(client, second) as ws2:
-        receive(ws1, "session"), receive(ws2, "session")
+        opened(ws1), opened(ws2)
         ws1.send_text(json.dumps({"type": "play"}))
         ws2.send_text(json.dumps({"type": "play"}))
         steps1 = [receive(ws1, "frame")["state"]["step"] for _ in range(5)]
@@ -185,7 +195,7 @@ def test_two_sessions_playing_together_both_progress(client):
 def test_narrated_play_frames_carry_the_batch(client, session):
     """Phase-by-phase play is slow enough to show every batch's losses; full-speed frames stay compact."""
     with live(client, session) as ws:
-        receive(ws, "session")
+        opened(ws)
         ws.send_text(json.dumps({"type": "speed", "steps_per_second": 50, "unit": "phase"}))
         ws.send_text(json.dumps({"type": "play"}))
         frame = receive(ws, "frame")
