@@ -9,17 +9,22 @@ import * as api from "./api.js";
 import { EVENTS } from "./events.js";
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
+const UNKNOWN_SESSION = 4404; // the close code of a socket whose session the server does not know
 
 export class SessionController {
-  constructor(bus) {
+  constructor(bus, { heatmapSize = 100, neuronMapSize = 24 } = {}) {
     this.bus = bus;
+    this.heatmapSize = heatmapSize;
+    this.neuronMapSize = neuronMapSize;
+    this.framesReceived = 0;
     this.session = null; // the last full session message
     this.socket = null;
     this.queue = []; // messages sent while the socket was down
     this.attempt = 0;
     this.connectToken = 0; // bumped to cancel a pending reconnect (TFP's Player.timerIndex)
     this.playing = false;
-    this.speed = undefined; // undefined: never chosen, so the server's default stands
+    this.resumePlay = false; // the server pauses a session nobody watches: play again after a reconnect
+    this.speed = null; // the last speed message; null: never chosen, so the server's default stands
     this.listen();
   }
 
@@ -39,21 +44,27 @@ export class SessionController {
       if (view) message.view = view;
       this.send(message);
     });
-    on(EVENTS.SPEED, ({ stepsPerSecond }) => {
-      this.speed = stepsPerSecond;
-      this.send({ type: "speed", steps_per_second: stepsPerSecond });
+    on(EVENTS.SPEED, ({ stepsPerSecond, unit = "step" }) => {
+      this.speed = { type: "speed", steps_per_second: stepsPerSecond, unit };
+      this.send(this.speed);
     });
     on(EVENTS.SET_PARAMETER, (change) => this.setParameter(change));
   }
 
-  /** Make the session from the page's hash, then go live. */
+  /** Make the session from the page's hash, then go live. A link the server refuses opens the defaults. */
   async start(hash) {
     this.status("connecting");
     try {
       this.acceptSession(await api.createSession(hash));
     } catch (error) {
-      this.status("failed");
-      this.bus.emit(EVENTS.SERVER_ERROR, { message: `Could not start a session: ${error.message}` });
+      if (error.status === 422 && hash) {
+        const message = `This link could not be opened (${error.message}); here is the default playground.`;
+        this.bus.emit(EVENTS.SERVER_ERROR, { message });
+        await this.start("");
+      } else {
+        this.status("failed");
+        this.bus.emit(EVENTS.SERVER_ERROR, { message: `Could not start a session: ${error.message}` });
+      }
       return;
     }
     this.connect();
@@ -71,18 +82,26 @@ export class SessionController {
     const token = ++this.connectToken;
     const socket = new WebSocket(api.liveUrl(this.session.id));
     this.socket = socket;
+    this.live = false; // true once this socket has said "session": before that, an error means "no such session"
     socket.addEventListener("open", () => {
       if (token !== this.connectToken) return;
       this.attempt = 0;
       this.status("open");
-      if (this.speed !== undefined) socket.send(JSON.stringify({ type: "speed", steps_per_second: this.speed }));
+      this.fetchHeatmaps();
+      if (this.speed) socket.send(JSON.stringify(this.speed));
       for (const message of this.queue.splice(0)) socket.send(JSON.stringify(message));
+      if (this.resumePlay) socket.send(JSON.stringify({ type: "play" }));
+      this.resumePlay = false;
     });
     socket.addEventListener("message", (event) => {
       if (token === this.connectToken) this.receive(JSON.parse(event.data));
     });
-    socket.addEventListener("close", () => {
-      if (token === this.connectToken) this.reconnectLater();
+    socket.addEventListener("close", (event) => {
+      if (token !== this.connectToken) return;
+      this.resumePlay = this.resumePlay || this.playing;
+      this.playing = false;
+      if (event.code === UNKNOWN_SESSION) this.restart();
+      else this.reconnectLater();
     });
   }
 
@@ -90,19 +109,33 @@ export class SessionController {
     switch (message.type) {
       case "session": {
         const { type, ...session } = message;
+        this.live = true;
         this.acceptSession(session);
         break;
       }
       case "frame":
+        this.framesReceived++;
         this.playing = Boolean(message.playing);
         this.bus.emit(EVENTS.FRAME, { frame: message });
         break;
       case "error":
+        if (!this.live) break; // the close that follows (UNKNOWN_SESSION) makes a new session
         this.bus.emit(EVENTS.SERVER_ERROR, { message: message.message, field: message.field });
         this.resync();
         break;
       default:
         break;
+    }
+  }
+
+  /** The maps of the current weights, for a socket that has no frame yet; a frame that came first wins. */
+  async fetchHeatmaps() {
+    const framesBefore = this.framesReceived;
+    try {
+      const heatmaps = await api.getHeatmaps(this.session.id, this.heatmapSize, this.neuronMapSize);
+      if (this.framesReceived === framesBefore) this.bus.emit(EVENTS.HEATMAPS, { heatmaps });
+    } catch {
+      // the next frame brings them
     }
   }
 
@@ -120,21 +153,19 @@ export class SessionController {
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
     this.attempt++;
     await new Promise((resolve) => setTimeout(resolve, delay));
-    if (token !== this.connectToken) return;
-    if (this.attempt > 2) {
-      try {
-        await api.getSession(this.session.id);
-      } catch (error) {
-        if (error.status === 404) {
-          try {
-            this.acceptSession(await api.createSession(this.session.share_hash ?? ""));
-          } catch {
-            // the server is still away: try again later
-          }
-        }
-      }
-    }
     if (token === this.connectToken) this.connect();
+  }
+
+  /** The server forgot the session (restart, expiry): make a new one from the last share hash. */
+  async restart() {
+    const token = ++this.connectToken;
+    this.status("reconnecting");
+    try {
+      this.acceptSession(await api.createSession(this.session?.share_hash ?? ""));
+      if (token === this.connectToken) this.connect();
+    } catch {
+      if (token === this.connectToken) this.reconnectLater();
+    }
   }
 
   /** After a refused message the page may show a value the server did not take: fetch the truth. */
@@ -147,15 +178,9 @@ export class SessionController {
     }
   }
 
-  async setParameter(change) {
-    try {
-      const state = await api.putParameter(this.session.id, change);
-      this.bus.emit(EVENTS.STATE, { state });
-      const heatmaps = await api.getHeatmaps(this.session.id);
-      this.bus.emit(EVENTS.STATE, { state, heatmaps });
-    } catch (error) {
-      this.bus.emit(EVENTS.SERVER_ERROR, { message: error.message });
-    }
+  /** Set one weight or bias: the server answers with a frame that carries the new value and maps. */
+  setParameter({ layer, kind, i, j, value }) {
+    this.send({ type: "edit", layer, kind, i, j, value });
   }
 
   status(status) {

@@ -9,6 +9,21 @@ export class ApiError extends Error {
   }
 }
 
+/** A readable message from an error body: FastAPI's `detail` is a string or a list of {loc, msg}. */
+function describeError(payload, fallback) {
+  const detail = payload?.detail ?? payload?.message;
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((d) => {
+        const field = (d.loc ?? []).filter((part) => part !== "body" && part !== "config").join(".");
+        return field ? `${field}: ${d.msg}` : d.msg;
+      })
+      .join("; ");
+  }
+  return fallback;
+}
+
 async function request(method, path, body) {
   const response = await fetch(path, {
     method,
@@ -23,10 +38,7 @@ async function request(method, path, body) {
   } catch {
     payload = { detail: text };
   }
-  if (!response.ok) {
-    const detail = payload?.detail ?? payload?.message ?? response.statusText;
-    throw new ApiError(response.status, typeof detail === "string" ? detail : JSON.stringify(detail));
-  }
+  if (!response.ok) throw new ApiError(response.status, describeError(payload, response.statusText));
   return payload;
 }
 
@@ -37,12 +49,8 @@ export const createSession = (hash) => request("POST", "/api/sessions", { hash }
 export const getSession = (id) => request("GET", sessionPath(id));
 export const patchSession = (id, patch) => request("PATCH", sessionPath(id), patch);
 
-/** Set one weight (`kind: "weight"`, from neuron i to neuron j) or one bias (`kind: "bias"`, neuron j). */
-export const putParameter = (id, { layer, kind, i, j, value }) =>
-  request("PUT", `${sessionPath(id)}/parameters`, { layer, kind, i, j, value });
-
-/** The heatmaps of the current parameters (the socket sends them with every frame; this is for REST edits). */
-export const getHeatmaps = (id, size = 100, neuronSize = 20) =>
+/** The heatmaps of the current parameters (the socket sends them with every frame, but not on connect). */
+export const getHeatmaps = (id, size, neuronSize) =>
   request("GET", `${sessionPath(id)}/heatmaps?size=${size}&neuron_size=${neuronSize}`);
 
 /** The WebSocket URL of a session's live channel, on the page's own host. */

@@ -10,8 +10,6 @@ export const NOT_A_NUMBER = [0x9a, 0x9a, 0x9a];
 /** Colours of the classes of a multi-class set: TFP's two, then more that stay apart from them. */
 export const CLASS_COLORS = [NEGATIVE, POSITIVE, [0x2a, 0x9d, 0x5c], [0x9b, 0x59, 0xb6], [0xd6, 0x45, 0x4b]];
 
-export const LEGEND_GRADIENT = "linear-gradient(to right, #f59322, #e8eaeb, #0877bd)";
-
 function mix(from, to, t) {
   return [
     Math.round(from[0] + (to[0] - from[0]) * t),

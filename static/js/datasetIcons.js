@@ -129,11 +129,26 @@ export function sketchOf(name) {
   return { kind, points: make(generator(7)) };
 }
 
-/** A readable name for a data set key: "reg-gauss" → "Gauss", "spiral3" → "Spiral (3)". */
+/** A short name for a data set key, to fit under its thumbnail: "reg-gauss" → "Gaussians". */
 export function datasetLabel(name) {
   const known = {
-    circle: "Circle", xor: "Exclusive or", gauss: "Gaussian", spiral: "Spiral", spiral3: "Spiral, 3 classes",
-    moons: "Moons", "reg-plane": "Plane", "reg-gauss": "Multi Gaussian", custom: "Custom",
+    circle: "Circle", xor: "XOR", gauss: "Gaussian", spiral: "Spiral", spiral3: "3 spirals",
+    moons: "Moons", "reg-plane": "Plane", "reg-gauss": "Gaussians", custom: "Custom",
   };
   return known[name] ?? name.replace(/^reg-/, "").replace(/[-_]/g, " ");
+}
+
+/** One sentence about a data set, for its tooltip. */
+export function datasetDescription(name) {
+  const known = {
+    circle: "Circle: a blue disc inside an orange ring.",
+    xor: "XOR (exclusive or): blue where x and y have the same sign, orange where they differ.",
+    gauss: "Gaussian: two clouds of points, one per class.",
+    spiral: "Spiral: two interleaved spiral arms, the hardest of TFP's sets.",
+    spiral3: "3 spirals: three interleaved arms, three classes (softmax output).",
+    moons: "Moons: two interlocking half-moons.",
+    "reg-plane": "Plane: the target is a tilted plane, (x + y) / 10.",
+    "reg-gauss": "Gaussians: the target is a sum of six bumps, up and down.",
+  };
+  return known[name] ?? datasetLabel(name);
 }

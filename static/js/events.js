@@ -9,7 +9,7 @@ export const EVENTS = Object.freeze({
   // nouns: the server's word, or a change of what the page shows
   SESSION: "session", // {session}: full session (config, view, share_hash, data, features, state)
   FRAME: "frame", // {frame}: {playing, state, heatmaps}
-  STATE: "state", // {state}: a bare State (from a REST reply)
+  HEATMAPS: "heatmaps", // {heatmaps}: maps fetched over HTTP (a fresh connection has no frame yet)
   CONNECTION: "connection", // {status: "connecting"|"open"|"reconnecting"|"failed"}
   SERVER_ERROR: "server-error", // {message, field?}
   HOVER: "hover", // {neuron: {layer, index} | null}: the map the output plot shows
@@ -23,9 +23,8 @@ export const EVENTS = Object.freeze({
   RESET: "reset",
   REGENERATE: "regenerate",
   CONFIGURE: "configure", // {config?, view?}: partial config and/or view
-  SPEED: "speed", // {stepsPerSecond: number | null}
+  SPEED: "speed", // {stepsPerSecond: number | null, unit?: "step" | "phase"}
   SET_PARAMETER: "set-parameter", // {layer, kind: "weight"|"bias", i, j, value}
-  COPY_LINK: "copy-link",
 });
 
 /**

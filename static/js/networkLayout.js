@@ -13,23 +13,33 @@ export const RIGHT_PAD = 12;
 /**
  * @param {object} shape  {features: number (input nodes shown), hidden: number[] (widths)}
  * @param {number} width  the diagram's width in CSS pixels
+ * @param {number} scale  1 on a laptop; up to 1.5 on a large screen or projector, so nodes grow with the room
  * @returns {{width, height, nodeSize, columns: {kind, x, ys: number[]}[]}}
  */
-export function layoutNetwork({ features, hidden }, width) {
+export function layoutNetwork({ features, hidden }, width, scale = 1) {
   const tallest = Math.max(features, ...hidden, 1);
-  const height = TOP + tallest * ROW_HEIGHT + 8;
+  // Up to 8 rows keep TFP's roomy spacing; a taller layer packs its rows into the same height.
+  const roomy = Math.round(ROW_HEIGHT * scale);
+  const rowHeight = tallest <= 8 ? roomy : Math.max(16, Math.floor((8 * roomy) / tallest));
+  const nodeSize = Math.min(Math.round(NODE_SIZE * scale), rowHeight - 8);
+  const height = TOP + tallest * rowHeight + 8;
   const firstX = FEATURE_LABEL_WIDTH;
-  const lastX = Math.max(firstX + NODE_SIZE * 3, width - NODE_SIZE - RIGHT_PAD);
+  const lastX = Math.max(firstX + nodeSize * 3, width - nodeSize - RIGHT_PAD);
   const columnCount = hidden.length + 2;
   const gap = (lastX - firstX) / (columnCount - 1);
   const ysFor = (count) => {
-    const offset = ((tallest - count) * ROW_HEIGHT) / 2;
-    return Array.from({ length: count }, (_, i) => TOP + offset + i * ROW_HEIGHT);
+    const offset = ((tallest - count) * rowHeight) / 2 + (rowHeight - 8 - nodeSize) / 2;
+    return Array.from({ length: count }, (_, i) => TOP + offset + i * rowHeight);
   };
   const columns = [{ kind: "features", x: firstX, ys: ysFor(features) }];
   hidden.forEach((count, l) => columns.push({ kind: "hidden", x: firstX + gap * (l + 1), ys: ysFor(count) }));
   columns.push({ kind: "output", x: lastX, ys: ysFor(1) });
-  return { width: Math.max(width, lastX + NODE_SIZE + RIGHT_PAD), height, nodeSize: NODE_SIZE, columns };
+  return { width: Math.max(width, lastX + nodeSize + RIGHT_PAD), height, nodeSize, columns };
+}
+
+/** How much to enlarge the diagram for a `width` × `viewportHeight` room: 1 (laptop) to 1.5 (projector). */
+export function layoutScale(width, viewportHeight) {
+  return Math.max(1, Math.min(1.5, width / 800, (viewportHeight - 330) / 430));
 }
 
 /** A link from the right edge of one node to the left edge of the next, as TFP's curved SVG path. */

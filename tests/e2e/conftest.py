@@ -47,29 +47,54 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the server did not answer {url} within {SERVER_START_SECONDS} s")
 
 
+class ServerProcess:
+    """`python -m server --port N` as a subprocess on 127.0.0.1, its output appended to `log_path`."""
+
+    def __init__(self, port: int, log_path: Path):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "ServerProcess":
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server", "--port", str(self.port)],
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            )
+        _wait_until_serving(self.url + "/", self.process, self.log_path)
+        return self
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 @pytest.fixture(scope="session")
 def server_url(artifacts):
-    """`python -m server --port N` as a subprocess on 127.0.0.1; stopped at the end of the session.
+    """The server every browser test shares; stopped at the end of the session."""
+    server = ServerProcess(_free_port(), artifacts / "server.log")
+    server.log_path.write_bytes(b"")
+    try:
+        yield server.start().url
+    finally:
+        server.stop()
 
-    Its output goes to artifacts/server.log.
-    """
-    port = _free_port()
-    log_path = artifacts / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_serving(url + "/", process, log_path)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+
+@pytest.fixture
+def own_server(artifacts):
+    """A server of the test's own, which the test may stop and start again (on the same port)."""
+    server = ServerProcess(_free_port(), artifacts / "own-server.log")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -101,12 +126,24 @@ def artifacts() -> Path:
 
 
 class BrowserErrors(list):
-    """Console errors and uncaught page errors of one test's pages."""
+    """Console errors and uncaught page errors of one test's pages, less those a test said it expects."""
+
+    def __init__(self):
+        super().__init__()
+        self.expected: list[str] = []
 
     def watch(self, page) -> None:
-        page.on("console", lambda message: self.append(f"console.{message.type}: {message.text}")
+        page.on("console", lambda message: self.record(f"console.{message.type}: {message.text}")
                 if message.type == "error" else None)
-        page.on("pageerror", lambda error: self.append(f"page error: {error}"))
+        page.on("pageerror", lambda error: self.record(f"page error: {error}"))
+
+    def expect(self, fragment: str) -> None:
+        """An error containing ``fragment`` is part of what the test checks (e.g. a refused request)."""
+        self.expected.append(fragment)
+
+    def record(self, text: str) -> None:
+        if not any(fragment in text for fragment in self.expected):
+            self.append(text)
 
 
 @pytest.fixture
