@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from engine import inspect
 from server import snapshot
 from server.schemas import CreateSession, ParameterEdit, PatchSession, Session as SessionModel, State, StepRequest
-from server.sessions import LimitError, Session, SessionStore, check_index
+from server.sessions import LimitError, Session, SessionStore, check_index, random_seed
 from server.settings import Settings
 
 router = APIRouter(prefix="/api")
@@ -81,8 +81,6 @@ async def reset_session(session: Session = Depends(get_session)):
 @router.post("/sessions/{session_id}/regenerate", response_model=SessionModel)
 async def regenerate_data(session: Session = Depends(get_session), settings: Settings = Depends(get_settings)):
     """New data from a new seed (as TFP's Regenerate), new weights."""
-    from server.sessions import random_seed
-
     def work():
         session.configure({"seed": random_seed()}, None, settings)
         return session.describe()

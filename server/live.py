@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import time
 from typing import Annotated, Any, Literal, Optional, Union
 

@@ -8,7 +8,6 @@ from collections import OrderedDict
 from dataclasses import asdict
 
 import numpy as np
-from pydantic import ValidationError
 
 from engine.config import TrainConfig
 from engine.trainer import Trainer
@@ -224,5 +223,3 @@ class SessionStore:
             self._sessions[session_id].playing = False
             del self._sessions[session_id]
 
-
-__all__ = ["Session", "SessionStore", "LimitError", "check_limits", "check_index", "ValidationError"]
