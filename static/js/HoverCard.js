@@ -37,7 +37,7 @@ export class HoverCard {
     this.place(clientX, clientY);
     this.root.hidden = false;
     this.root.classList.remove("is-editing");
-    setText(this.hint, "click to edit");
+    setText(this.hint, "click to edit it and see its chain rule");
     this.refresh();
   }
 

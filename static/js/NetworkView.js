@@ -19,7 +19,7 @@ function neuronTitle(layer, index, count) {
   return (
     `Neuron ${index + 1} of ${count} in hidden layer ${layer}. ` +
     "Its picture: this neuron's output for every input point (X₁, X₂) of the plane — blue positive, " +
-    "orange negative. Hover to see it large in the output."
+    "orange negative. Hover to see it large in the output; click for its chain rule."
   );
 }
 
@@ -84,6 +84,11 @@ export class NetworkView {
 
   hover(neuron) {
     this.bus.emit(EVENTS.HOVER, { neuron });
+  }
+
+  /** Open the inspector on a weight, a bias ({layer, kind, i, j} as the hover card has it) or a neuron. */
+  inspect({ kind, layer, i, j }) {
+    this.bus.emit(EVENTS.INSPECT, { target: kind === "weight" ? { kind, layer, i, j } : { kind, layer, j } });
   }
 
   // --- structure -------------------------------------------------------------------------------
@@ -175,7 +180,10 @@ export class NetworkView {
       node.classList.remove("is-hovered");
       this.card.hide();
     });
-    node.addEventListener("click", (event) => this.card.edit(target, event));
+    node.addEventListener("click", (event) => {
+      this.card.edit(target, event);
+      this.inspect(target);
+    });
   }
 
   placeNode(node, x, y, size) {
@@ -215,6 +223,7 @@ export class NetworkView {
         }, canvas);
         this.placeNode(node, column.x, y, size);
         node.addEventListener("mouseenter", () => this.hover({ layer: l + 1, index: j }));
+        node.addEventListener("click", () => this.inspect({ kind: "neuron", layer: l + 1, j }));
         node.addEventListener("mouseleave", () => this.hover(null));
         this.nodesLayer.append(node);
         return canvas;
@@ -231,6 +240,9 @@ export class NetworkView {
         title: count > 1 ? `Output for class ${k + 1}: its probability over the plane` :
           "The output neuron: the network's prediction over the plane (large on the right)",
       }, canvas);
+      node.title += ". Click for its chain rule.";
+      node.addEventListener("click", () =>
+        this.inspect({ kind: "neuron", layer: this.config.hidden_layers.length + 1, j: k }));
       this.placeNode(node, column.x, y, size);
       this.nodesLayer.append(node);
       this.outputCanvases.push(canvas);

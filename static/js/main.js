@@ -15,6 +15,15 @@ import { SessionController } from "./SessionController.js";
 import { ERROR_SHOWN_MS, StatusBanner } from "./StatusBanner.js";
 import { applyFrame, applyLocalChange, applySession, createAppState } from "./store.js";
 import { TopBar } from "./TopBar.js";
+import { BackpropController } from "./backprop/BackpropController.js";
+import { DerivativeView } from "./backprop/DerivativeView.js";
+import { GradientCheck } from "./backprop/GradientCheck.js";
+import { GradientHealth } from "./backprop/GradientHealth.js";
+import { Inspector } from "./backprop/Inspector.js";
+import { LandscapeView } from "./backprop/LandscapeView.js";
+import { NetworkPhases } from "./backprop/NetworkPhases.js";
+import { PhaseCaption } from "./backprop/PhaseCaption.js";
+import { SamplePicker } from "./backprop/SamplePicker.js";
 
 const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 const byId = (id) => document.getElementById(id);
@@ -32,11 +41,21 @@ function invalidate() {
 }
 
 const card = new HoverCard(byId("hover-card"), bus);
+const network = new NetworkView(byId("network"), bus, { registries, limits, card, invalidate });
 const views = [
+  new BackpropController(bus, app, invalidate), // first: the views below read what it decides
   new TopBar(byId("top-bar"), bus, registries),
   new DataPanel(byId("data-panel"), bus, registries),
-  new NetworkView(byId("network"), bus, { registries, limits, card, invalidate }),
+  network,
+  new NetworkPhases(network), // after NetworkView: it decorates the diagram
+  new PhaseCaption(byId("phase-caption"), bus),
+  new Inspector(byId("inspector"), bus),
   new OutputView(byId("output"), bus, registries),
+  new SamplePicker(byId("output").querySelector(".output-plot"), bus),
+  new DerivativeView(byId("derivative-view"), { invalidate }),
+  new LandscapeView(byId("landscape-view"), { invalidate }),
+  new GradientHealth(byId("gradient-health"), { invalidate }),
+  new GradientCheck(byId("gradient-check")),
   new LossChart(byId("loss-chart"), { invalidate }),
   new StatusBanner(byId("status-banner")),
   new CopyLink(byId("copy-link")),

@@ -19,6 +19,7 @@ export function createAppState({ registries, limits, version }) {
     state: null,
     heatmaps: null,
     playing: false,
+    speed: { stepsPerSecond: null, unit: "step" }, // the server's pace; unit "phase" = narrated play
     connection: "connecting",
     error: null, // {message, at}
     hover: null, // {layer, index}: the neuron whose map the output plot shows
@@ -48,6 +49,7 @@ export function applySession(app, session) {
 /** A live frame: {playing, state, heatmaps}. */
 export function applyFrame(app, frame) {
   app.playing = Boolean(frame.playing);
+  if ("speed_unit" in frame) app.speed = { stepsPerSecond: frame.steps_per_second ?? null, unit: frame.speed_unit };
   if (frame.state) applyState(app, frame.state);
   if (frame.heatmaps) app.heatmaps = frame.heatmaps;
   app.revision++;

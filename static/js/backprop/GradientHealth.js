@@ -1,0 +1,163 @@
+/**
+ * Gradient health: each layer's gradient norm ‖∂L/∂W‖ over training on a log scale, and histograms
+ * of every layer's weights and gradients. A deep sigmoid network shows its first layers' norms sitting
+ * decades below the last one's, and their gradient histograms collapsed onto zero.
+ */
+import { fitCanvas } from "../draw.js";
+import { el, setText } from "../dom.js";
+import { flatten, histogram, niceLimit, NormHistory } from "./health.js";
+import { decadeTicks, formatDecade, formatValue } from "./numbers.js";
+
+const PAD = { left: 38, right: 8, top: 8, bottom: 18 };
+const BINS = 25;
+const HISTOGRAM_INTERVAL_MS = 250; // histograms redraw at most four times a second while training runs
+/** Layer colours from the inputs (light green) to the output (deep violet), viridis-like: depth reads at
+ * a glance and stays apart from the orange ↔ blue of values. */
+const LAYER_COLORS = ["#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e"];
+
+export const layerColor = (l, count) =>
+  LAYER_COLORS[count === 1 ? LAYER_COLORS.length - 1 : Math.round((l / (count - 1)) * (LAYER_COLORS.length - 1))];
+
+export function layerName(l, count) {
+  if (count === 1) return "inputs → output";
+  if (l === 0) return "inputs → h¹";
+  if (l === count - 1) return `h${sup(l)} → output`;
+  return `h${sup(l)} → h${sup(l + 1)}`;
+}
+const sup = (n) => [...String(n)].map((d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[d]).join("");
+
+export class GradientHealth {
+  constructor(root, { invalidate }) {
+    this.root = root;
+    this.chart = root.querySelector(".gradient-health-chart");
+    this.histograms = root.querySelector(".gradient-health-histograms");
+    this.legend = root.querySelector(".gradient-health-legend");
+    this.history = new NormHistory(400);
+    this.seenState = null;
+    this.drawnKey = null;
+    new ResizeObserver(() => {
+      this.drawnKey = null;
+      invalidate();
+    }).observe(this.chart);
+  }
+
+  update(app) {
+    const state = app.state;
+    if (!state) return;
+    if (state !== this.seenState) {
+      this.seenState = state;
+      if (state.grad_norms) this.history.push(state.step, state.grad_norms);
+      else if (state.step === 0) this.history.clear();
+    }
+    const count = state.layers.length;
+    const size = `${this.chart.clientWidth}x${this.histograms.clientWidth}`;
+    const key = [this.history.version, state.step, state.phase, count, size].join("|");
+    if (key === this.drawnKey) return;
+    this.drawnKey = key;
+    this.drawLegend(state, count);
+    this.drawChart(count);
+    const now = performance.now();
+    if (!app.playing || now - (this.histogramsAt ?? -Infinity) >= HISTOGRAM_INTERVAL_MS) {
+      this.histogramsAt = now;
+      this.drawHistograms(state);
+    }
+  }
+
+  drawLegend(state, count) {
+    const norms = state.grad_norms;
+    const items = state.layers.map((_, l) => el("span", { class: "gradient-health-key", "data-layer": l },
+      el("i", { style: `background:${layerColor(l, count)}` }),
+      `${layerName(l, count)} ${norms ? formatValue(norms[l], 2) : "—"}`));
+    this.legend.replaceChildren(...items);
+  }
+
+  drawChart(count) {
+    const { context: c, width, height } = fitCanvas(this.chart);
+    c.clearRect(0, 0, width, height);
+    const points = this.history.points;
+    const range = this.history.range();
+    c.font = "10.5px Roboto, Arial, sans-serif";
+    c.fillStyle = "#6b7177";
+    if (!range || points.length === 0) {
+      c.textAlign = "center";
+      c.textBaseline = "middle";
+      c.fillText("Step or play: the gradient norms appear after a backward pass.", width / 2, height / 2);
+      return;
+    }
+    const lo = 10 ** Math.floor(Math.log10(range.lo));
+    const hi = 10 ** Math.ceil(Math.log10(range.hi * 1.0001));
+    const first = points[0].step;
+    const last = Math.max(points.at(-1).step, first + 1);
+    const X = (step) => PAD.left + ((step - first) / (last - first)) * (width - PAD.left - PAD.right);
+    const decades = Math.log10(hi) - Math.log10(lo);
+    const Y = (v) => PAD.top + (1 - (Math.log10(v) - Math.log10(lo)) / decades) * (height - PAD.top - PAD.bottom);
+    c.strokeStyle = "#eceef0";
+    c.lineWidth = 1;
+    c.textAlign = "right";
+    c.textBaseline = "middle";
+    const ticks = decadeTicks(lo, hi);
+    const every = Math.ceil(ticks.length / 5);
+    ticks.forEach((tick, k) => {
+      c.beginPath();
+      c.moveTo(PAD.left, Y(tick));
+      c.lineTo(width - PAD.right, Y(tick));
+      c.stroke();
+      if (k % every === 0 || k === ticks.length - 1) c.fillText(formatDecade(tick), PAD.left - 4, Y(tick));
+    });
+    c.textAlign = "left";
+    c.textBaseline = "top";
+    c.fillText(`step ${first}`, PAD.left, height - PAD.bottom + 4);
+    c.textAlign = "right";
+    c.fillText(`step ${points.at(-1).step}`, width - PAD.right, height - PAD.bottom + 4);
+    for (let l = 0; l < count; l++) {
+      c.strokeStyle = layerColor(l, count);
+      c.lineWidth = 1.75;
+      c.beginPath();
+      let drawing = false;
+      for (const { step, norms } of points) {
+        const v = norms[l];
+        if (!(v > 0) || !Number.isFinite(v)) {
+          drawing = false;
+          continue;
+        }
+        if (drawing) c.lineTo(X(step), Y(v));
+        else c.moveTo(X(step), Y(v));
+        drawing = true;
+      }
+      if (points.length === 1) c.arc(X(points[0].step), Y(points[0].norms[l]), 2, 0, 2 * Math.PI);
+      c.stroke();
+    }
+  }
+
+  drawHistograms(state) {
+    const layers = state.layers;
+    const weights = layers.map((l) => flatten(l.weights));
+    const grads = layers.map((l) => (l.grad_weights ? flatten(l.grad_weights) : []));
+    const weightLimit = niceLimit(weights.flat());
+    const gradLimit = niceLimit(grads.flat());
+    const rows = layers.map((_, l) => el("div", { class: "gradient-health-row" },
+      el("span", { class: "gradient-health-row-label" }, layerName(l, layers.length)),
+      this.histogramCanvas(histogram(weights[l], weightLimit, BINS), layerColor(l, layers.length)),
+      grads[l].length ? this.histogramCanvas(histogram(grads[l], gradLimit, BINS), layerColor(l, layers.length))
+        : el("span", { class: "gradient-health-empty" }, "after backward")));
+    const head = el("div", { class: "gradient-health-row is-head" }, el("span", {}, ""),
+      el("span", {}, `weights, ±${formatValue(weightLimit, 2)}`),
+      el("span", {}, `gradients, ±${gradLimit ? formatValue(gradLimit, 2) : "—"}`));
+    this.histograms.replaceChildren(head, ...rows);
+  }
+
+  histogramCanvas(counts, color) {
+    const canvas = el("canvas", { class: "gradient-health-histogram", width: 2 * counts.length * 4, height: 56 });
+    const c = canvas.getContext("2d");
+    const max = Math.max(...counts, 1);
+    const bar = canvas.width / counts.length;
+    c.fillStyle = "#f3f4f5";
+    c.fillRect(canvas.width / 2 - 0.5, 0, 1, canvas.height);
+    c.fillStyle = color;
+    counts.forEach((n, k) => {
+      const h = (n / max) * (canvas.height - 2);
+      c.fillRect(k * bar + 1, canvas.height - h, bar - 2, h);
+    });
+    return canvas;
+  }
+}

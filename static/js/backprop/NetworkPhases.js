@@ -1,0 +1,164 @@
+/**
+ * The phases of an iteration on the network diagram. While the user steps phase by phase (or plays
+ * them narrated), each neuron turns into a tile with its number — its activation in the forward and
+ * loss phases, filling in from the inputs to the output; its δ in the backward phase, filling in from
+ * the output back to the inputs — and the links show ∂L/∂w in the backward phase, then the step ΔW
+ * in the update phase before they show the new weights. The loss phase adds the batch's losses by
+ * the output. The inspected link, bias or neuron is outlined.
+ *
+ * Decorates NetworkView's diagram (its link paths, bias squares and nodes); the numbers come from
+ * phaseView.js.
+ */
+import { cssColor } from "../colors.js";
+import { el, setText } from "../dom.js";
+import { linkWidth } from "../networkLayout.js";
+import { formatValue } from "./numbers.js";
+import { phaseView } from "./phaseView.js";
+
+const REVEAL_STEP_S = 0.22; // delay between one column's reveal and the next
+
+export class NetworkPhases {
+  constructor(networkView) {
+    this.view = networkView;
+    this.layer = el("div", { class: "network-phases", "aria-hidden": "true" });
+    this.lossBadge = el("div", { class: "network-phases-loss" });
+    this.layer.append(this.lossBadge);
+    this.builtFor = null;
+    this.linksShown = false;
+    this.tiles = []; // per layer (0 = inputs), per neuron: the tile element
+    this.drawn = null;
+  }
+
+  /** Tiles inside each node that joins links: active inputs, hidden neurons, outputs. */
+  build(app) {
+    const nodes = this.view.nodesLayer;
+    if (this.layer.parentNode !== nodes) nodes.append(this.layer);
+    const features = app.config.features;
+    const inputNodes = features.map((name) => nodes.querySelector(`.node-feature[data-feature="${name}"]`));
+    const hidden = app.config.hidden_layers.map((width, l) =>
+      Array.from({ length: width }, (_, j) =>
+        nodes.querySelector(`.node-neuron[data-layer="${l + 1}"][data-index="${j}"]`)));
+    const outputs = [...nodes.querySelectorAll(".node-output")];
+    const columns = [inputNodes, ...hidden, outputs];
+    this.tiles = columns.map((column) => column.map((node) => {
+      if (!node) return null;
+      const tile = el("span", { class: "network-phases-tile" });
+      node.append(tile);
+      return tile;
+    }));
+    this.outputNode = outputs[0] ?? null;
+  }
+
+  update(app) {
+    if (!app.config || !app.state || !this.view.links) return;
+    if (this.builtFor !== this.view.links) {
+      this.builtFor = this.view.links;
+      this.build(app);
+      this.drawn = null;
+      this.linksShown = null; // new paths: give them their reveal delays and paint them once
+    }
+    const state = app.state;
+    const backprop = app.backprop;
+    const fast = app.playing && app.speed?.unit !== "phase";
+    const showDelta = backprop.showDelta;
+    const trace = backprop.sample != null && backprop.trace?.index === backprop.sample ? backprop.trace : null;
+    const inputs = [state, trace, fast, showDelta, backprop.target, this.builtFor, app.config];
+    if (this.drawn && inputs.every((v, k) => v === this.drawn[k])) return;
+    this.drawn = inputs;
+
+    const probability = app.config.output === "sigmoid" || app.config.output === "softmax";
+    const outputScale = probability ? (a) => 2 * a - 1 : (a) => a; // as the output plot colours it
+    const view = fast ? null : phaseView({ phase: state.phase, state, trace, showDelta, outputScale });
+    const mode = view?.neurons ? view.neuronKind : view?.links ? `${view.phase}-links` : "none";
+    if (mode !== this.view.root.dataset.phaseView || this.linksShown === null) this.revealLinks(view?.direction);
+    this.view.root.dataset.phaseView = mode; // a new mode restarts the reveal animations (CSS)
+    this.paintTiles(view);
+    // NetworkView paints the weights of every new state; repaint here only to show a phase or to leave one
+    if (view?.links || view?.biases || this.linksShown !== false) this.paintLinks(view, state);
+    this.linksShown = Boolean(view?.links || view?.biases);
+    this.paintLoss(view, app);
+    this.markInspected(backprop.target);
+  }
+
+  paintTiles(view) {
+    const columns = this.tiles.length;
+    this.tiles.forEach((column, l) => column.forEach((tile, j) => {
+      if (!tile) return;
+      const cell = view?.neurons?.[l]?.[j];
+      tile.hidden = !cell;
+      if (!cell) return;
+      const order = view.direction === "backward" ? columns - 1 - l : l;
+      tile.style.setProperty("--reveal-delay", `${(order * REVEAL_STEP_S).toFixed(2)}s`);
+      tile.style.background = cssColor(cell.value);
+      tile.classList.toggle("is-strong", Math.abs(cell.value) > 0.55);
+      tile.dataset.value = cell.raw == null ? "" : String(cell.raw);
+      tile.dataset.kind = view.neuronKind;
+      setText(tile, cell.text);
+    }));
+  }
+
+  /** Links light up column by column in the direction of the pass. */
+  revealLinks(direction) {
+    const columns = this.tiles.length;
+    const backward = direction === "backward";
+    for (const { path, layer } of this.view.links) {
+      const order = backward ? columns - 2 - layer : layer;
+      const delay = order * REVEAL_STEP_S + (backward ? REVEAL_STEP_S / 2 : 0);
+      path.style.setProperty("--reveal-delay", `${delay.toFixed(2)}s`);
+    }
+  }
+
+  paintLinks(view, state) {
+    for (const { path, layer, i, j } of this.view.links) {
+      const cell = view?.links?.[layer]?.[i]?.[j];
+      const w = state.layers[layer]?.weights?.[i]?.[j] ?? 0;
+      path.setAttribute("stroke", cssColor(cell ? cell.value : w));
+      path.setAttribute("stroke-width", (cell ? cell.width : linkWidth(w)).toFixed(2));
+      path.dataset.shows = cell ? view.phase : "weight";
+    }
+    for (const { rect, layer, j } of this.view.biases) {
+      const cell = view?.biases?.[layer]?.[j];
+      rect.setAttribute("fill", cssColor(cell ? cell.value : state.layers[layer]?.biases?.[j] ?? 0));
+    }
+  }
+
+  paintLoss(view, app) {
+    const loss = view?.loss;
+    this.lossBadge.hidden = !loss || !this.outputNode;
+    if (this.lossBadge.hidden) return;
+    const node = this.outputNode;
+    this.lossBadge.style.left = `${node.offsetLeft + node.offsetWidth}px`;
+    this.lossBadge.style.top = `${node.offsetTop + node.offsetHeight + 8}px`;
+    const parts = [];
+    if (loss.point) {
+      const outputs = loss.point.output;
+      const output = outputs.length === 1 ? formatValue(outputs[0], 3)
+        : `(${outputs.map((v) => formatValue(v, 2)).join(", ")})`;
+      parts.push(el("div", { class: "network-phases-loss-point" },
+        `#${loss.point.index}: ŷ ${output} vs y ${formatValue(loss.point.target, 3)} → ` +
+        `ℓ ${formatValue(loss.point.loss, 3)}`));
+    }
+    if (loss.losses?.length) {
+      const max = Math.max(...loss.losses.filter(Number.isFinite), 1e-12);
+      const bars = loss.losses.map((value, k) => el("i", {
+        class: loss.indices?.[k] === loss.point?.index ? "is-chosen" : "",
+        style: `height:${Math.max(1, (value / max) * 26).toFixed(1)}px`,
+        title: `point #${loss.indices?.[k]}: loss ${formatValue(value, 3)}`,
+      }));
+      parts.push(el("div", { class: "network-phases-loss-bars", title: "Each point's loss in this batch" }, ...bars));
+    }
+    parts.push(el("div", { class: "network-phases-loss-cost" }, `batch cost ${formatValue(loss.cost, 3)}`));
+    this.lossBadge.replaceChildren(...parts);
+  }
+
+  markInspected(target) {
+    const is = (kind, layer, i, j) => Boolean(target) && target.kind === kind && target.layer === layer &&
+      target.j === j && (kind !== "weight" || target.i === i);
+    for (const hit of this.view.svg.querySelectorAll(".link-hit")) {
+      hit.classList.toggle("is-inspected", is("weight", +hit.dataset.layer, +hit.dataset.i, +hit.dataset.j));
+    }
+    for (const { rect, layer, j } of this.view.biases) rect.classList.toggle("is-inspected", is("bias", layer, 0, j));
+    this.tiles.forEach((column, l) => column.forEach((tile, j) =>
+      tile?.parentNode?.classList.toggle("is-inspected", is("neuron", l, 0, j))));
+  }
+}
