@@ -12,15 +12,13 @@ from server.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="playground", description="Backprop Playground server")
-    parser.add_argument("--host", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (default 8000)")
+    parser = argparse.ArgumentParser(prog="playground", description="Backprop Playground server. Every "
+                                     "setting can also come from a PLAYGROUND_<NAME> environment variable.")
     parser.add_argument("--open", action="store_true", help="open the page in a browser")
-    parser.add_argument("--max-layers", type=int)
-    parser.add_argument("--max-width", type=int)
-    parser.add_argument("--max-samples", type=int)
-    parser.add_argument("--max-sessions", type=int)
-    parser.add_argument("--frame-rate", type=float)
+    for name, field in Settings.model_fields.items():
+        if field.annotation in (int, float, str):
+            parser.add_argument(f"--{name.replace('_', '-')}", type=field.annotation, metavar=name.upper(),
+                                help=f"{field.description or name.replace('_', ' ')} (default {field.default})")
     args = parser.parse_args(argv)
     settings = Settings.from_env(**{k: v for k, v in vars(args).items() if k != "open"})
     url = f"http://{settings.host}:{settings.port}/"

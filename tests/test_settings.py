@@ -1,0 +1,39 @@
+"""Settings: defaults, PLAYGROUND_* environment variables, explicit overrides (CLI flags)."""
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from server.__main__ import main
+from server.settings import Settings
+
+
+def test_defaults_bind_to_loopback_and_bound_every_size():
+    settings = Settings()
+    assert settings.host == "127.0.0.1" and settings.port == 8000
+    assert settings.max_layers >= 10 and settings.max_width >= 32
+    assert settings.frame_rate == 30
+
+
+def test_environment_then_overrides(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_SESSIONS", "7")
+    monkeypatch.setenv("PLAYGROUND_FRAME_RATE", "12.5")
+    monkeypatch.setenv("PLAYGROUND_ALLOWED_ORIGINS", "http://a.example,http://b.example")
+    settings = Settings.from_env(max_sessions=3)
+    assert settings.max_sessions == 3 and settings.frame_rate == 12.5
+    assert settings.allowed_origins == ["http://a.example", "http://b.example"]
+
+
+def test_a_bad_environment_value_is_refused(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_WIDTH", "0")
+    with pytest.raises(ValidationError, match="max_width"):
+        Settings.from_env()
+
+
+def test_every_numeric_setting_is_a_flag(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    usage = capsys.readouterr().out
+    for name, field in Settings.model_fields.items():
+        if field.annotation in (int, float, str):
+            assert f"--{name.replace('_', '-')}" in usage
