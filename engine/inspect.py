@@ -16,6 +16,10 @@ from engine.config import seed_int
 from engine.outputs import OUTPUTS
 
 
+PROBE_POINTS = 256  # a landscape costs size² forward passes: it looks at this many train points at most
+CHECK_POINTS = 64  # a gradient check costs two per checked entry: this many points of the batch at most
+
+
 @lru_cache(maxsize=32)
 def _grid_inputs(size: int, names: tuple[str, ...]) -> Array:
     return features.transform(features.grid(size), names)
@@ -39,10 +43,11 @@ def grad_norms(trainer) -> list[float] | None:
 
 
 def probe_data(trainer) -> tuple[Array, Array]:
-    """Inputs and targets a probe evaluates on: the current batch, else the train set."""
+    """Inputs and targets a probe evaluates on: the current batch, else the train set (its first
+    ``PROBE_POINTS``, already shuffled)."""
     if trainer.x_batch is not None:
         return trainer.x_batch, trainer.t_batch
-    return trainer.X_train, trainer.T_train
+    return trainer.X_train[:PROBE_POINTS], trainer.T_train[:PROBE_POINTS]
 
 
 def objective_gradients(trainer, params: list[Array], X: Array, T: Array) -> list[Array]:
@@ -172,10 +177,13 @@ def unit_direction(trainer, layer: int, kind: str, i: int, j: int | None) -> lis
     return direction
 
 
+
+
 def landscape(trainer, d1: list[Array], d2: list[Array], size: int = 21, span: float = 1.0) -> dict:
-    """The objective on the train set over θ + α·d1 + β·d2, α, β ∈ [-span, span] (size odd puts
-    the current parameters at the centre), and the recent trajectory projected onto the plane."""
-    X, T = trainer.X_train, trainer.T_train
+    """The objective on the train set (its first ``PROBE_POINTS``, already shuffled) over
+    θ + α·d1 + β·d2, α, β ∈ [-span, span] (size odd puts the current parameters at the centre), and
+    the recent trajectory projected onto the plane."""
+    X, T = trainer.X_train[:PROBE_POINTS], trainer.T_train[:PROBE_POINTS]
     steps = np.linspace(-span, span, size)
     grid = np.empty((size, size))
     for row, beta in enumerate(steps):
@@ -198,9 +206,10 @@ def landscape(trainer, d1: list[Array], d2: list[Array], size: int = 21, span: f
 def gradient_check(trainer, h: float = 1e-5, max_per_tensor: int = 64) -> list[dict]:
     """Backprop against centred finite differences of the objective on the probe data.
 
-    Per tensor: relative error ‖g − n‖ / max(‖g‖ + ‖n‖, 1e-8) over up to ``max_per_tensor`` entries.
+    Per tensor: relative error ‖g − n‖ / max(‖g‖ + ‖n‖, 1e-8) over up to ``max_per_tensor`` entries,
+    on up to ``CHECK_POINTS`` points of the probe data.
     """
-    X, T = probe_data(trainer)
+    X, T = (data[:CHECK_POINTS] for data in probe_data(trainer))
     params = [p.copy() for p in trainer.params]
     analytic = objective_gradients(trainer, params, X, T)
     report = []

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from engine import inspect
 from server import snapshot
 from server.schemas import CreateSession, ParameterEdit, PatchSession, Session as SessionModel, State, StepRequest
-from server.sessions import LimitError, Session, SessionStore, check_index, random_seed
+from server.sessions import LimitError, Session, SessionStore, check_index, check_steps, random_seed
 from server.settings import Settings
 
 router = APIRouter(prefix="/api")
@@ -91,9 +91,8 @@ async def regenerate_data(session: Session = Depends(get_session), settings: Set
 async def step(body: StepRequest, session: Session = Depends(get_session),
                settings: Settings = Depends(get_settings)):
     """Run ``steps`` whole iterations (forward, loss, backward, update)."""
-    if body.steps > settings.max_steps:
-        raise LimitError("steps", f"at most {settings.max_steps} steps per request")
     def work():
+        check_steps(session.trainer, body.steps, settings.max_steps, settings)
         session.trainer.step(body.steps)
         session.changed()
         return snapshot.state(session.trainer)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from server import snapshot
 from server.schemas import ParameterEdit
-from server.sessions import LimitError, Session, random_seed
+from server.sessions import LimitError, Session, check_steps, random_seed
 
 router = APIRouter()
 
@@ -249,8 +249,7 @@ class Connection:
             s.playing = False
             s.changed()
         elif kind == "step":
-            if command.steps > self.settings.max_steps:
-                raise LimitError("steps", f"at most {self.settings.max_steps} steps per message")
+            check_steps(s.trainer, command.steps, self.settings.max_steps, self.settings)
             await _compute(app, s, _run_steps, s, command.steps)
         elif kind == "phase":
             await _compute(app, s, _advance_phases, s, 1)

@@ -38,6 +38,18 @@ def check_limits(config: Config, settings: Settings) -> None:
         raise LimitError("batch_size", f"at most {settings.max_batch_size}")
 
 
+def check_steps(trainer, steps: int, limit: int, settings: Settings, field: str = "steps") -> None:
+    """Bound one request's training work: a step count, and steps × batch × weights for big nets."""
+    if steps > limit:
+        raise LimitError(field, f"at most {limit} steps per request")
+    weights = sum(W.size for W in trainer.params[0::2])
+    batch = min(trainer.config.batch_size, len(trainer.X_train))
+    affordable = int(settings.max_work // max(1, batch * weights))
+    if steps > affordable:
+        raise LimitError(field, f"at most {affordable} steps per request for a network of {weights} weights "
+                                f"and batch size {batch}")
+
+
 def random_seed() -> str:
     """A TFP-style seed such as '0.27079'."""
     return f"{secrets.randbelow(100_000) / 100_000:.5f}"
@@ -187,12 +199,11 @@ class SessionStore:
             config_values = dict(body_config or {})
         config = Config.model_validate(config_values)
         check_limits(config, self.settings)
-        if step > self.settings.max_replay_steps:
-            raise LimitError("step", f"a shared link replays at most {self.settings.max_replay_steps} steps")
         if config.seed is None:
             config = config.model_copy(update={"seed": random_seed()})
         session = Session(secrets.token_urlsafe(12), config, view, resets=resets)
         if step:
+            check_steps(session.trainer, step, self.settings.max_replay_steps, self.settings, "step")
             session.trainer.step(step)
         with self._lock:
             self._expire()

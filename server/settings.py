@@ -15,6 +15,7 @@ class Settings(BaseModel):
     max_batch_size: int = Field(1000, ge=1)
     max_steps: int = Field(100_000, ge=1, description="iterations per request")
     max_replay_steps: int = Field(200_000, ge=0, description="the step=N of a shared link")
+    max_work: float = Field(2e9, gt=0, description="steps × batch size × weights one request may ask for")
     max_grid: int = Field(200, ge=2, description="heatmap side")
     max_landscape: int = Field(61, ge=3, description="landscape side")
     max_slice_points: int = Field(401, ge=3)

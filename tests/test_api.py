@@ -329,3 +329,15 @@ def test_hashes_get_201_or_a_422_naming_the_field(client, fragment):
     if response.status_code == 422:
         assert response.json()["detail"][0]["loc"][-1] in ("hidden_layers", "step", "num_samples", "batch_size",
                                                             "seed")
+
+
+def test_steps_are_bounded_by_work_on_a_big_network():
+    with TestClient(create_app(Settings(max_work=1e6))) as c:
+        big = c.post("/api/sessions", json={"config": {"hidden_layers": [32, 32, 32], "batch_size": 100}}).json()
+        response = c.post(f"/api/sessions/{big['id']}/step", json={"steps": 50})
+        assert response.status_code == 422
+        message = response.json()["detail"][0]["msg"]
+        assert "batch size 100" in message and "weights" in message
+        assert c.post(f"/api/sessions/{big['id']}/step", json={"steps": 3}).status_code == 200
+        replay = c.post("/api/sessions", json={"hash": "networkShape=32,32,32&batchSize=100&step=5000"})
+        assert replay.status_code == 422 and replay.json()["detail"][0]["loc"][-1] == "step"
