@@ -114,19 +114,24 @@ async def play_loop(app, session: Session) -> None:
         if due <= 0:
             await asyncio.sleep(min(0.05, max(0.001, (done + 1) / rate - (time.monotonic() - started))))
             continue
-        began = time.perf_counter()
         if unit == "phase":
             await _compute(app, session, _advance_phases, session, due)
             if rate is None:
                 await asyncio.sleep(1 / settings.frame_rate)
         else:
-            ran = await _compute(app, session, _run_steps, session, due)
-            per_step = max(1e-6, (time.perf_counter() - began) / max(ran, 1))
+            ran, seconds = await _compute(app, session, _timed_steps, session, due)
+            per_step = max(1e-6, seconds / max(ran, 1))  # compute time only, not the wait for the lane
         done += due
         if session.trainer.status == "diverged":
             session.playing = False
             session.changed()
         await asyncio.sleep(0)  # let the other sessions' slices and the senders in
+
+
+def _timed_steps(session: Session, n: int) -> tuple[int, float]:
+    began = time.perf_counter()
+    ran = _run_steps(session, n)
+    return ran, time.perf_counter() - began
 
 
 def _run_steps(session: Session, n: int) -> int:
