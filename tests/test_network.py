@@ -10,7 +10,8 @@ import pytest
 
 from engine import network
 from engine.activations import ACTIVATIONS
-from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
+from engine.outputs import LOSSES, OUTPUTS, num_outputs
+from tests.heads import VALID_PAIRS, problem_of
 
 H = 1e-5
 TOLERANCE = 1e-7
@@ -20,21 +21,7 @@ ACTIVATION_NAMES = tuple(ACTIVATIONS)
 REGULARIZATIONS = {"none": ("none", 0.0), "L1": ("L1", 0.01), "L2": ("L2", 0.01)}
 
 
-def problem_of(output: str) -> tuple[str, int]:
-    if "classification" in OUTPUTS[output].problems:
-        return "classification", 3 if output == "softmax" else 2
-    return "regression", 0
-
-
-def fits(output: str, loss: str) -> bool:
-    try:
-        check_head(*problem_of(output), output, loss)
-    except ValueError:
-        return False
-    return True
-
-
-HEADS = [(o, l) for o in OUTPUTS for l in LOSSES if fits(o, l)]
+HEADS = VALID_PAIRS
 
 
 # A small problem, drawn off every kink ----------------------------------------------------------

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
+from tests.heads import INVALID_PAIRS, VALID_PAIRS, problem_of
 
 H = 1e-5
 TOLERANCE = 1e-7
@@ -15,23 +16,7 @@ HEADS = tuple(OUTPUTS)
 LOSS_NAMES = tuple(LOSSES)
 
 
-def problem_of(output: str) -> tuple[str, int]:
-    """The problem and class count each head is checked on: softmax gets 3 classes."""
-    if "classification" in OUTPUTS[output].problems:
-        return "classification", 3 if output == "softmax" else 2
-    return "regression", 0
-
-
-def fits(output: str, loss: str) -> bool:
-    try:
-        check_head(*problem_of(output), output, loss)
-    except ValueError:
-        return False
-    return True
-
-
-VALID = [(o, l) for o in HEADS for l in LOSS_NAMES if fits(o, l)]
-INVALID = [(o, l) for o in HEADS for l in LOSS_NAMES if not fits(o, l)]
+VALID, INVALID = VALID_PAIRS, INVALID_PAIRS
 
 
 def sample(output: str, n: int = 6, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
