@@ -42,12 +42,12 @@ async def locked(session: Session, work, *args):
 async def create_session(body: CreateSession, store: SessionStore = Depends(get_store)):
     """Create a session from a config (any subset of fields) or from a share-URL hash."""
     session = await run_in_threadpool(store.create, body.config, body.view, body.hash)
-    return await locked(session, session.describe)
+    return await locked(session, session.describe, store.settings)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionModel)
-async def read_session(session: Session = Depends(get_session)):
-    return await locked(session, session.describe)
+async def read_session(session: Session = Depends(get_session), settings: Settings = Depends(get_settings)):
+    return await locked(session, session.describe, settings)
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionModel)
@@ -57,7 +57,7 @@ async def patch_session(body: PatchSession, session: Session = Depends(get_sessi
     shape changes draw new weights; data changes draw new data."""
     def work():
         session.configure(body.config, body.view, settings)
-        return session.describe()
+        return session.describe(settings)
     return await locked(session, work)
 
 
@@ -69,12 +69,11 @@ async def delete_session(session_id: str, store: SessionStore = Depends(get_stor
 
 
 @router.post("/sessions/{session_id}/reset", response_model=SessionModel)
-async def reset_session(session: Session = Depends(get_session)):
+async def reset_session(session: Session = Depends(get_session), settings: Settings = Depends(get_settings)):
     """New initial weights (the next draw of the seed's stream), same data."""
     def work():
-        session.trainer.reset()
-        session.changed()
-        return session.describe()
+        session.reset()
+        return session.describe(settings)
     return await locked(session, work)
 
 
@@ -83,7 +82,7 @@ async def regenerate_data(session: Session = Depends(get_session), settings: Set
     """New data from a new seed (as TFP's Regenerate), new weights."""
     def work():
         session.configure({"seed": random_seed()}, None, settings)
-        return session.describe()
+        return session.describe(settings)
     return await locked(session, work)
 
 

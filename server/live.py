@@ -167,7 +167,8 @@ class Connection:
         try:
             # The session message, then one frame of the same revision (heatmaps included) to draw at once.
             self.sent_revision = self.session.revision
-            await self.send({"type": "session", **await _compute(self.app, self.session, self.session.describe)})
+            await self.send({"type": "session", **await _compute(self.app, self.session, self.session.describe,
+                                                                 self.settings)})
             await self.send(await _compute(self.app, self.session, self.frame))
             sender = asyncio.create_task(self.send_frames())
             while True:
@@ -206,7 +207,7 @@ class Connection:
         s, t = self.session, self.session.trainer
         return {"type": "frame", "revision": s.revision, "playing": s.playing,
                 "steps_per_second": s.steps_per_second, "speed_unit": s.speed_unit,
-                "trained_hash": s.share_hash(with_step=True),
+                "trained_hash": s.trained_hash(self.settings),
                 "state": snapshot.state(t, with_batch=not s.playing or s.speed_unit == "phase"),
                 "heatmaps": snapshot.heatmaps(t, self.settings.heatmap_size, self.settings.neuron_map_size)}
 
@@ -274,13 +275,12 @@ class Connection:
         s = self.session
         def work():
             if command.type == "reset":
-                s.trainer.reset()
-                s.changed()
+                s.reset()
             elif command.type == "regenerate":
                 s.configure({"seed": random_seed()}, None, self.settings)
             else:
                 s.configure(command.config, command.view, self.settings)
-            return s.describe()
+            return s.describe(self.settings)
         await self.send({"type": "session", **await _compute(self.app, s, work)})
 
 

@@ -37,7 +37,8 @@ def registries() -> dict:
 
 def limits(settings) -> dict:
     return {name: getattr(settings, name) for name in (
-        "max_layers", "max_width", "max_samples", "max_batch_size", "max_steps", "max_grid",
+        "max_layers", "max_width", "max_samples", "max_batch_size", "max_steps", "max_replay_steps", "max_work",
+        "max_grid",
         "max_landscape", "max_slice_points", "frame_rate", "heatmap_size", "neuron_map_size")}
 
 

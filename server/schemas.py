@@ -219,7 +219,9 @@ class Session(BaseModel):
     config: Config
     view: View
     share_hash: str
-    trained_hash: str  # share_hash plus step=N: opens this trained state by deterministic replay
+    # share_hash plus step=N: opens this trained state by deterministic replay; null when a replay would not
+    # give this network back (a live change mid-run, a hand edit) or would be refused as too long
+    trained_hash: Optional[str] = None
     features: list[FeatureInfo]
     num_classes: int
     data: Data

@@ -96,7 +96,9 @@ class Session:
         self.speed_unit = "step"
         self.play_task = None
         self.sockets = 0
-        self.landscape_draw = 0
+        # A trained link says "these settings, N steps from the start": true until a live change mid-run
+        # or a hand edit makes the run one that a replay would not reproduce.
+        self.replayable = True
 
     def touch(self) -> None:
         self.touched = time.monotonic()
@@ -109,11 +111,26 @@ class Session:
                                     step=self.trainer.step_count if with_step else 0,
                                     resets=self.trainer.resets)
 
-    def describe(self, with_batch: bool = True) -> dict:
+    def trained_hash(self, settings: Settings) -> str | None:
+        """The share hash plus step=N, or None when opening it would not give this network back."""
+        if not self.replayable or self.trainer.step_count == 0:
+            return None
+        try:
+            check_steps(self.trainer, self.trainer.step_count, settings.max_replay_steps, settings, "step")
+        except LimitError:
+            return None
+        return self.share_hash(with_step=True)
+
+    def reset(self) -> None:
+        self.trainer.reset()
+        self.replayable = True
+        self.changed()
+
+    def describe(self, settings: Settings, with_batch: bool = True) -> dict:
         """The whole ``Session`` wire object."""
         t = self.trainer
         return {"id": self.id, "config": self.config.model_dump(), "view": self.view.model_dump(),
-                "share_hash": self.share_hash(), "trained_hash": self.share_hash(with_step=True),
+                "share_hash": self.share_hash(), "trained_hash": self.trained_hash(settings),
                 "features": snapshot.feature_info(t), "num_classes": t.num_classes,
                 "data": snapshot.data(t), "state": snapshot.state(t, with_batch)}
 
@@ -130,8 +147,13 @@ class Session:
             config = config.model_copy(update={"seed": self.config.seed})
         train_config = to_train_config(config)
         changes = {k: v for k, v in asdict(train_config).items() if getattr(self.trainer.config, k) != v}
+        mid_run = self.trainer.step_count > 0 or self.trainer.phase != "ready"
         cost = self.trainer.configure(**changes)
         self.config = config
+        if cost != "live":
+            self.replayable = True  # new weights: a fresh run
+        elif changes and mid_run:
+            self.replayable = False
         self.changed()
         return cost
 
@@ -157,6 +179,7 @@ class Session:
             check_index(t, edit.layer, edit.kind, edit.i, edit.j)
             t.set_parameter(edit.layer, edit.kind, edit.i, edit.j, edit.value)
         t.params_edited()
+        self.replayable = False
         self.changed()
 
 

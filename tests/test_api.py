@@ -341,3 +341,26 @@ def test_steps_are_bounded_by_work_on_a_big_network():
         assert c.post(f"/api/sessions/{big['id']}/step", json={"steps": 3}).status_code == 200
         replay = c.post("/api/sessions", json={"hash": "networkShape=32,32,32&batchSize=100&step=5000"})
         assert replay.status_code == 422 and replay.json()["detail"][0]["loc"][-1] == "step"
+
+
+def test_trained_hash_is_offered_only_for_a_run_a_replay_reproduces(client, session):
+    assert client.get(url(session)).json()["trained_hash"] is None  # nothing trained yet
+    client.post(url(session, "/step"), json={"steps": 5})
+    assert "step=5" in client.get(url(session)).json()["trained_hash"]
+    changed = client.patch(url(session), json={"config": {"learning_rate": 0.5}}).json()
+    assert changed["trained_hash"] is None  # these settings from the start would give another network
+    client.post(url(session, "/reset"))
+    client.post(url(session, "/step"), json={"steps": 3})
+    assert "step=3" in client.get(url(session)).json()["trained_hash"]
+    client.put(url(session, "/parameters"), json={"layer": 0, "kind": "bias", "i": 0, "value": 2.0})
+    assert client.get(url(session)).json()["trained_hash"] is None
+    reshaped = client.patch(url(session), json={"config": {"hidden_layers": [3]}}).json()
+    client.post(url(session, "/step"), json={"steps": 2})
+    assert reshaped["trained_hash"] is None and "step=2" in client.get(url(session)).json()["trained_hash"]
+
+
+def test_no_trained_hash_beyond_what_a_link_may_replay():
+    with TestClient(create_app(Settings(max_replay_steps=10))) as c:
+        created = c.post("/api/sessions", json={}).json()
+        c.post(f"/api/sessions/{created['id']}/step", json={"steps": 11})
+        assert c.get(f"/api/sessions/{created['id']}").json()["trained_hash"] is None

@@ -1,14 +1,23 @@
 /**
- * The Copy link button: copies the share URL (this page with the session's share hash) and keeps the
- * link in its `data-link` attribute, where a script or a test can read it.
+ * A copy-link button: copies a URL of this page with one of the session's hashes, and keeps the link
+ * in its `data-link` attribute, where a script or a test can read it. The page has two: Copy link
+ * (the share hash: this setup, untrained) and Copy trained link (the trained hash: the same setup
+ * after the same number of steps, which the server replays exactly).
  */
 import { setText } from "./dom.js";
 
-const LABEL = "Copy link";
-
 export class CopyLink {
-  constructor(button) {
+  /**
+   * @param {HTMLButtonElement} button
+   * @param {object} [options]
+   * @param {(app) => string} [options.hashOf]  the hash to copy (default: the share hash)
+   * @param {(app) => string} [options.titleOf]  the button's tooltip for this state, if it changes
+   */
+  constructor(button, { hashOf = (app) => app.shareHash, titleOf = null } = {}) {
     this.button = button;
+    this.label = button.textContent.trim();
+    this.hashOf = hashOf;
+    this.titleOf = titleOf;
     this.link = "";
     button.addEventListener("click", () => this.copy());
   }
@@ -26,7 +35,7 @@ export class CopyLink {
     this.button.classList.toggle("is-copied", copied);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      setText(this.button, LABEL);
+      setText(this.button, this.label);
       this.button.classList.remove("is-copied");
     }, 1600);
   }
@@ -51,11 +60,16 @@ export class CopyLink {
   }
 
   update(app) {
-    const link = `${location.origin}${location.pathname}#${app.shareHash}`;
+    const hash = this.hashOf(app);
+    const link = hash ? `${location.origin}${location.pathname}#${hash}` : "";
     if (link !== this.link) {
       this.link = link;
       this.button.dataset.link = link;
     }
-    this.button.disabled = !app.shareHash;
+    this.button.disabled = !hash;
+    if (this.titleOf) {
+      const title = this.titleOf(app);
+      if (this.button.title !== title) this.button.title = title;
+    }
   }
 }

@@ -6,6 +6,7 @@
  * is rebuilt only when the shape changes; a frame only recolours links and repaints thumbnails.
  */
 import { cssColor } from "./colors.js";
+import { isHidden } from "./ControlVisibility.js";
 import { decodeMap, paintClassProbability, paintMap } from "./draw.js";
 import { el, setText, svgEl } from "./dom.js";
 import { EVENTS } from "./events.js";
@@ -95,7 +96,10 @@ export class NetworkView {
 
   build(app, outputCount) {
     const config = app.config;
-    const allFeatures = this.registries.features;
+    // A feature a link hides (TFP's `x_hide=true`) is no input of the network (the server drops it), and
+    // has no node either — unless the server kept it as the only input there is.
+    const allFeatures = this.registries.features.filter(
+      (f) => !isHidden(app.view, f.name) || config.features.includes(f.name));
     const hidden = config.hidden_layers;
     const width = this.width || 600;
     const scale = layoutScale(width, window.innerHeight);
@@ -130,7 +134,7 @@ export class NetworkView {
     this.buildFeatureNodes(allFeatures, config.features, featureColumn, size);
     this.buildHiddenNodes(hiddenColumns, size);
     this.buildOutputNodes(outputColumn, size, outputCount);
-    this.buildHeaders(featureColumn, hiddenColumns, outputColumn, size);
+    this.buildHeaders(featureColumn, hiddenColumns, outputColumn, size, isHidden(app.view, "numNeurons"));
 
     const count = hidden.length;
     setText(this.layerCount, String(count));
@@ -180,10 +184,7 @@ export class NetworkView {
       node.classList.remove("is-hovered");
       this.card.hide();
     });
-    node.addEventListener("click", (event) => {
-      this.card.edit(target, event);
-      this.inspect(target);
-    });
+    node.addEventListener("click", () => this.inspect(target)); // the inspector's value field edits it
   }
 
   placeNode(node, x, y, size) {
@@ -202,6 +203,7 @@ export class NetworkView {
       paintMap(canvas, featureMapBytes(feature.name, FEATURE_MAP_SIZE));
       const node = el("button", {
         type: "button", class: `node node-feature${on ? " is-on" : ""}`, "data-feature": feature.name,
+        "data-control": feature.name,
         "aria-pressed": String(on),
         title: `${feature.label}: ${on ? "an input of the network" : "not used"}. Click to ${on ? "remove" : "add"} it.`,
       }, canvas, el("span", { class: "node-label" }, feature.label));
@@ -249,7 +251,7 @@ export class NetworkView {
     });
   }
 
-  buildHeaders(featureColumn, hiddenColumns, outputColumn, size) {
+  buildHeaders(featureColumn, hiddenColumns, outputColumn, size, fixedWidths) {
     const header = (x, ...children) => {
       const node = el("div", { class: "layer-header" }, ...children);
       node.style.left = `${x + size / 2}px`;
@@ -268,7 +270,8 @@ export class NetworkView {
       minus.disabled = count <= 1;
       plus.addEventListener("click", () => this.changeNeurons(l, +1));
       minus.addEventListener("click", () => this.changeNeurons(l, -1));
-      header(column.x, el("span", { class: "layer-buttons" }, plus, minus),
+      const buttons = el("span", { class: "layer-buttons", "data-control": "numNeurons", hidden: fixedWidths }, plus, minus);
+      header(column.x, buttons,
         el("span", { class: "layer-subtitle" }, `${count} neuron${count === 1 ? "" : "s"}`));
     });
     header(outputColumn.x, el("span", { class: "layer-title" }, "Output"));
@@ -310,7 +313,8 @@ export class NetworkView {
     if (!app.config) return;
     this.config = app.config;
     const outputCount = app.state?.layers?.at(-1)?.biases?.length ?? 1;
-    const key = JSON.stringify([app.config.features, app.config.hidden_layers, outputCount, this.width, window.innerHeight]);
+    const key = JSON.stringify([app.config.features, app.config.hidden_layers, outputCount, app.view.hidden ?? [],
+      this.width, window.innerHeight]);
     if (key !== this.shapeKey) {
       this.shapeKey = key;
       this.build(app, outputCount);

@@ -12,11 +12,8 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 const UNKNOWN_SESSION = 4404; // the close code of a socket whose session the server does not know
 
 export class SessionController {
-  constructor(bus, { heatmapSize = 100, neuronMapSize = 24 } = {}) {
+  constructor(bus) {
     this.bus = bus;
-    this.heatmapSize = heatmapSize;
-    this.neuronMapSize = neuronMapSize;
-    this.framesReceived = 0;
     this.session = null; // the last full session message
     this.socket = null;
     this.queue = []; // messages sent while the socket was down
@@ -86,8 +83,7 @@ export class SessionController {
     socket.addEventListener("open", () => {
       if (token !== this.connectToken) return;
       this.attempt = 0;
-      this.status("open");
-      this.fetchHeatmaps();
+      this.status("open"); // the server sends the session, then a frame with the maps
       if (this.speed) socket.send(JSON.stringify(this.speed));
       for (const message of this.queue.splice(0)) socket.send(JSON.stringify(message));
       if (this.resumePlay) socket.send(JSON.stringify({ type: "play" }));
@@ -114,7 +110,6 @@ export class SessionController {
         break;
       }
       case "frame":
-        this.framesReceived++;
         this.playing = Boolean(message.playing);
         this.bus.emit(EVENTS.FRAME, { frame: message });
         break;
@@ -125,17 +120,6 @@ export class SessionController {
         break;
       default:
         break;
-    }
-  }
-
-  /** The maps of the current weights, for a socket that has no frame yet; a frame that came first wins. */
-  async fetchHeatmaps() {
-    const framesBefore = this.framesReceived;
-    try {
-      const heatmaps = await api.getHeatmaps(this.session.id, this.heatmapSize, this.neuronMapSize);
-      if (this.framesReceived === framesBefore) this.bus.emit(EVENTS.HEATMAPS, { heatmaps });
-    } catch {
-      // the next frame brings them
     }
   }
 

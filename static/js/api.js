@@ -49,10 +49,6 @@ export const createSession = (hash) => request("POST", "/api/sessions", { hash }
 export const getSession = (id) => request("GET", sessionPath(id));
 export const patchSession = (id, patch) => request("PATCH", sessionPath(id), patch);
 
-/** The heatmaps of the current parameters (the socket sends them with every frame, but not on connect). */
-export const getHeatmaps = (id, size, neuronSize) =>
-  request("GET", `${sessionPath(id)}/heatmaps?size=${size}&neuron_size=${neuronSize}`);
-
 /** The WebSocket URL of a session's live channel, on the page's own host. */
 export function liveUrl(id, location = window.location) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";

@@ -8,8 +8,7 @@
 export const EVENTS = Object.freeze({
   // nouns: the server's word, or a change of what the page shows
   SESSION: "session", // {session}: full session (config, view, share_hash, data, features, state)
-  FRAME: "frame", // {frame}: {playing, state, heatmaps}
-  HEATMAPS: "heatmaps", // {heatmaps}: maps fetched over HTTP (a fresh connection has no frame yet)
+  FRAME: "frame", // {frame}: {revision, playing, steps_per_second, speed_unit, trained_hash, state, heatmaps}
   CONNECTION: "connection", // {status: "connecting"|"open"|"reconnecting"|"failed"}
   SERVER_ERROR: "server-error", // {message, field?}
   HOVER: "hover", // {neuron: {layer, index} | null}: the map the output plot shows

@@ -3,6 +3,7 @@
  * Nouns from the server update the state at once; the views repaint once per animation frame from
  * the latest state, whatever number of frames arrived in between.
  */
+import { ControlVisibility } from "./ControlVisibility.js";
 import { CopyLink } from "./CopyLink.js";
 import { DataPanel } from "./DataPanel.js";
 import { EVENTS, createBus } from "./events.js";
@@ -40,7 +41,7 @@ function invalidate() {
   requestAnimationFrame(render);
 }
 
-const card = new HoverCard(byId("hover-card"), bus);
+const card = new HoverCard(byId("hover-card"));
 const network = new NetworkView(byId("network"), bus, { registries, limits, card, invalidate });
 const views = [
   new BackpropController(bus, app, invalidate), // first: the views below read what it decides
@@ -58,9 +59,25 @@ const views = [
   new GradientCheck(byId("gradient-check")),
   new LossChart(byId("loss-chart"), { invalidate }),
   new StatusBanner(byId("status-banner")),
+  new ControlVisibility(document),
   new CopyLink(byId("copy-link")),
+  new CopyLink(byId("copy-trained-link"), {
+    // the server offers no trained hash when a replay would not give this network back
+    hashOf: (now) => now.trainedHash,
+    titleOf: (now) => trainedLinkTitle(now.state?.step ?? 0, Boolean(now.trainedHash)),
+  }),
   card,
 ];
+
+function trainedLinkTitle(step, available) {
+  if (!step) return "Copy a link to this network as trained: available once it has taken a step";
+  if (!available) {
+    return "No trained link for this run: a setting changed while it trained, a weight was set by hand, " +
+      "or it is longer than a link replays. Reset (R) to start a run that can be shared.";
+  }
+  return `Copy a link that opens this network after its ${step} step${step === 1 ? "" : "s"}: ` +
+    "the same setup, trained again exactly as here";
+}
 
 function render() {
   scheduled = false;
@@ -78,7 +95,6 @@ function render() {
 // nouns: fold into the state, repaint on the next animation frame
 bus.on(EVENTS.SESSION, ({ session }) => (applySession(app, session), invalidate()));
 bus.on(EVENTS.FRAME, ({ frame }) => (applyFrame(app, frame), invalidate()));
-bus.on(EVENTS.HEATMAPS, ({ heatmaps }) => ((app.heatmaps = heatmaps), invalidate()));
 bus.on(EVENTS.CONNECTION, ({ status }) => ((app.connection = status), invalidate()));
 bus.on(EVENTS.HOVER, ({ neuron }) => ((app.hover = neuron), invalidate()));
 bus.on(EVENTS.SERVER_ERROR, ({ message }) => {
@@ -90,6 +106,5 @@ bus.on(EVENTS.SERVER_ERROR, ({ message }) => {
 bus.on(EVENTS.CONFIGURE, (change) => (applyLocalChange(app, change), invalidate()));
 
 new KeyboardShortcuts(document, bus);
-new SessionController(bus, { heatmapSize: limits.heatmap_size, neuronMapSize: limits.neuron_map_size })
-  .start(location.hash.slice(1));
+new SessionController(bus).start(location.hash.slice(1));
 invalidate();

@@ -14,7 +14,8 @@ export function createAppState({ registries, limits, version }) {
     session: null, // {id, share_hash, data, features}
     config: null,
     view: { show_test_data: false, discretize: false, hide_text: false, hidden: [] },
-    shareHash: "",
+    shareHash: "", // opens this setup, untrained
+    trainedHash: "", // opens this network as trained (share hash + step=N); "" when a replay would not give it back
     data: null,
     state: null,
     heatmaps: null,
@@ -40,15 +41,17 @@ export function applySession(app, session) {
   app.config = session.config;
   app.view = { ...app.view, ...(session.view ?? {}) };
   app.shareHash = session.share_hash ?? app.shareHash;
+  if ("trained_hash" in session) app.trainedHash = session.trained_hash ?? ""; // null: no replayable link
   if (dataChanged) app.data = session.data;
   if (session.state) applyState(app, session.state);
   if (app.hover && !neuronExists(app, app.hover)) app.hover = null;
   app.revision++;
 }
 
-/** A live frame: {playing, state, heatmaps}. */
+/** A live frame: {revision, playing, steps_per_second, speed_unit, trained_hash, state, heatmaps}. */
 export function applyFrame(app, frame) {
   app.playing = Boolean(frame.playing);
+  if ("trained_hash" in frame) app.trainedHash = frame.trained_hash ?? "";
   if ("speed_unit" in frame) app.speed = { stepsPerSecond: frame.steps_per_second ?? null, unit: frame.speed_unit };
   if (frame.state) applyState(app, frame.state);
   if (frame.heatmaps) app.heatmaps = frame.heatmaps;

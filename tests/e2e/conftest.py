@@ -173,6 +173,8 @@ class Playground:
 
     def __init__(self, page):
         self.page = page
+        self.sockets: list[str] = []  # the live URLs the page opened: the last one names its session
+        page.on("websocket", lambda socket: self.sockets.append(socket.url))
 
     def open(self, hash_: str = "") -> "Playground":
         self.page.goto("/" + (f"#{hash_}" if hash_ else ""))
@@ -196,6 +198,13 @@ class Playground:
 
     def hash(self) -> str:
         return self.page.evaluate("location.hash.slice(1)")
+
+    def session_path(self) -> str:
+        return "/api/sessions/" + self.sockets[-1].split("/api/sessions/")[1].split("/")[0]
+
+    def server_session(self) -> dict:
+        """The session as the server has it now (GET /api/sessions/{id})."""
+        return self.page.request.get(self.session_path()).json()
 
     def hash_params(self) -> dict[str, str]:
         return dict(part.split("=", 1) for part in self.hash().split("&") if "=" in part)

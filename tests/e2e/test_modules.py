@@ -42,6 +42,8 @@ CASES = [
     ("featureMaps", "Array.from(m.featureMapBytes('x', 2))", [64, 191, 64, 191]),
     ("StatusBanner", "m.statusOf({state: {status: 'diverged'}}).hint", "Lower the learning rate, then press Reset."),
     ("StatusBanner", "m.statusOf({state: {status: 'ok'}, connection: 'open'})", None),
+    ("ControlVisibility", "[m.isHidden({hidden: ['problem']}, 'problem'), m.isHidden({hidden: ['problem']}, 'x'),"
+                          " m.isHidden({}, 'x'), m.isHidden(null, 'x')]", [True, False, False, False]),
 ]
 
 

@@ -21,7 +21,8 @@ def test_page_shows_every_part(playground):
     page = playground.open().page
     assert page.title() == "Backprop Playground"
     for element_id in ("play-pause", "step", "phase-step", "reset", "epoch-counter", "copy-link",
-                       "learning-rate", "activation", "optimizer", "loss", "regularization",
+                       "copy-trained-link", "learning-rate", "activation", "init", "optimizer", "loss",
+                       "regularization",
                        "regularization-rate", "problem", "speed", "train-percent", "noise", "batch-size",
                        "regenerate", "show-test-data", "discretize"):
         assert page.locator(f"#{element_id}").is_visible(), element_id
@@ -170,6 +171,29 @@ def test_learning_rate_and_optimizer_apply_without_resetting_the_weights(playgro
     assert playground.step() == 1
 
 
+def test_initialization_select_draws_new_weights_and_changes_the_url(playground):
+    page = playground.open(CIRCLE).page
+    options = page.eval_on_selector_all("#init option", "os => os.map((o) => o.value)")
+    registries = page.evaluate("JSON.parse(document.querySelector('#registries').textContent).inits")
+    assert options == [i["name"] for i in registries] and "he" in options
+    assert page.input_value("#init") == "uniform"  # a TFP link without our keys: TFP's U(-0.5, 0.5)
+    page.click("#step")
+    playground.wait_for_step(1)
+    before = playground.server_session()["state"]["layers"]
+
+    page.select_option("#init", "he")
+    playground.wait_for_hash("init=he")
+    playground.wait_for_step(0)  # new weights: training starts again
+    assert page.input_value("#init") == "he"
+    after = playground.server_session()
+    assert after["config"]["init"] == "he"
+    assert [layer["weights"] for layer in after["state"]["layers"]] != [layer["weights"] for layer in before]
+
+    page.select_option("#init", "zeros")
+    playground.wait_for_hash("initZero=true")  # TFP's own flag for it
+    playground.wait_for("() => [...document.querySelectorAll('.link')].every((p) => p.getAttribute('stroke-width') === '1.00')")
+
+
 def test_keyboard_shortcuts_and_form_fields_keep_their_keys(playground):
     page = playground.open(CIRCLE).page
     page.keyboard.press("ArrowRight")
@@ -216,28 +240,66 @@ def test_hovering_a_neuron_shows_its_map_in_the_output(playground):
     playground.wait_for("() => document.querySelector('#output-caption').hidden")
 
 
-def test_hover_shows_a_parameter_and_click_edits_it(playground):
+def test_hover_shows_a_parameter_and_click_opens_it_in_the_inspector_to_edit(playground):
     page = playground.open(CIRCLE).page
+    playground.wait_for("() => document.body.dataset.connection === 'open'")
     bias = page.locator(".bias[data-layer='2'][data-j='0']")
     bias.hover()
     assert page.locator("#hover-card").is_visible()
     assert page.inner_text("#hover-card .hover-card-label") == "Bias"
     bias.click()
-    card_input = page.locator("#hover-card .hover-card-input")
-    assert card_input.is_visible()
-    card_input.fill("0.9")
-    card_input.press("Enter")
+    field = page.locator("#inspector .inspector-value-input")
+    field.wait_for()
+    assert page.inner_text(".inspector-title") == "Bias of ŷ"
+    assert page.evaluate("document.activeElement === document.body"), "opening the inspector must not take the focus"
+    shown = float(field.input_value())
+    assert shown == pytest.approx(playground.server_session()["state"]["layers"][2]["biases"][0], rel=1e-5)
+
+    field.fill("0.9")
+    field.press("Enter")
     expected = page.evaluate("import('/static/js/colors.js').then(colors => colors.cssColor(0.9))")
     playground.wait_for("c => document.querySelector(\".bias[data-layer='2'][data-j='0']\").getAttribute('fill') === c",
                         expected)
+    assert playground.server_session()["state"]["layers"][2]["biases"][0] == 0.9
+    assert field.input_value() == "0.9"
+    assert not page.evaluate("document.activeElement.matches('input')"), "Enter gives the keys back"
+    page.keyboard.press("ArrowRight")
+    playground.wait_for_step(1)
+    playground.wait_for("() => document.querySelector('#inspector .inspector-value-input').value !== '0.9'")
+
+    # Esc puts the live value back and sets nothing
+    live = field.input_value()
+    field.fill("-3")
+    field.press("Escape")
+    assert field.input_value() == live
+    assert playground.server_session()["state"]["layers"][2]["biases"][0] == pytest.approx(float(live), rel=1e-5)
 
     link = page.locator(".link-hit[data-layer='1'][data-i='0'][data-j='0']")
     link.dispatch_event("click", {"clientX": 400, "clientY": 300})
-    card_input.fill("4.5")
-    card_input.press("Enter")
+    page.wait_for_function("() => document.querySelector('.inspector-title').textContent === 'Weight h¹₁ → h²₁'")
+    field.fill("4.5")
+    field.press("Enter")
     # TFP's width: 1 + 9·|w| / 5
     playground.wait_for(
         "() => document.querySelector(\".link[data-layer='1'][data-i='0'][data-j='0']\").getAttribute('stroke-width') === '9.10'")
+    assert playground.server_session()["state"]["layers"][1]["weights"][0][0] == 4.5
+    assert page.locator("#hover-card-input, .hover-card-input").count() == 0  # no editor pops up at the pointer
+
+
+def test_keyboard_shortcuts_work_right_after_a_click_on_a_link(playground):
+    page = playground.open(CIRCLE).page
+    page.focus("#learning-rate")  # a field had the keys before the click
+    page.click(".bias[data-layer='1'][data-j='0']")
+    page.locator("#inspector .inspector-value-input").wait_for()
+    page.keyboard.press("ArrowRight")
+    playground.wait_for_step(1)
+    page.keyboard.press("Shift+ArrowRight")
+    playground.wait_for("() => document.querySelector('#phase-label').textContent.trim() === 'forward'")
+    page.keyboard.press(" ")
+    playground.wait_for("() => document.querySelector('#play-pause').getAttribute('aria-pressed') === 'true'")
+    page.keyboard.press(" ")
+    playground.wait_for("() => document.querySelector('#play-pause').getAttribute('aria-pressed') === 'false'")
+    assert page.input_value("#learning-rate") == "0.03"  # the select did not take the keys
 
 
 def test_a_diverged_run_says_so_instead_of_nan(playground):

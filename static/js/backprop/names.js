@@ -84,3 +84,10 @@ export const sameTarget = (a, b) =>
 export function parameterAddress(target) {
   return target.kind === "bias" ? `${target.layer},bias,${target.j}` : `${target.layer},weight,${target.i},${target.j}`;
 }
+
+/** The live value of a weight or bias target in a State: weights[layer][i][j] or biases[layer][j]; null if absent. */
+export function parameterValue(state, { layer, kind, i, j }) {
+  const entry = state?.layers?.[layer];
+  if (!entry) return null;
+  return kind === "bias" ? entry.biases?.[j] ?? null : entry.weights?.[i]?.[j] ?? null;
+}
