@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from engine import network  # noqa: E402
 from engine.config import TrainConfig  # noqa: E402
 from engine.optimizers import OptimizerState  # noqa: E402
 from engine.trainer import Trainer  # noqa: E402
@@ -185,8 +186,11 @@ def compare(torch, config: TrainConfig) -> list[dict]:
         trainer.backward()
         grads = [g.copy() for g in trainer.gradients.grads]
         old = [p.copy() for p in trainer.params]
+        # the engine keeps one flat buffer per kind (θ is one vector); torch keeps one per tensor
+        shapes = [p.shape for p in trainer.params]
         state = OptimizerState(trainer.opt_state.t,
-                               {k: [b.copy() for b in v] for k, v in trainer.opt_state.buffers.items()})
+                               {k: [b.copy() for b in network.views(v[0], shapes)]
+                                for k, v in trainer.opt_state.buffers.items()})
         free_loss, free_grads = free.iteration(trainer.x_batch, trainer.t_batch)
         probe.set_params(old)
         probe_loss, probe_grads = probe.iteration(trainer.x_batch, trainer.t_batch)

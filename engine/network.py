@@ -52,6 +52,25 @@ def init_params(sizes: list[int], scheme: str, rng: np.random.Generator) -> list
     return params
 
 
+def flatten(arrays: list[Array]) -> tuple[Array, list[Array]]:
+    """One flat vector θ holding ``arrays``, and views of it in their shapes: writing either writes both.
+
+    The optimizer then moves all of θ in a handful of operations, and a viewer still reads ``W[l]``, ``b[l]``.
+    """
+    flat = np.concatenate([a.ravel() for a in arrays]) if arrays else np.zeros(0)
+    return flat, views(flat, [a.shape for a in arrays])
+
+
+def views(flat: Array, shapes: list[tuple[int, ...]]) -> list[Array]:
+    """``flat`` cut into consecutive views of the given shapes."""
+    out, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        out.append(flat[start:start + size].reshape(shape))
+        start += size
+    return out
+
+
 @dataclass
 class Cache:
     """What the forward pass leaves for the backward pass and for viewers: ``z[l]``, ``a[l]``."""
@@ -86,18 +105,23 @@ class Gradients:
 
 
 def backward(params: list[Array], cache: Cache, dz_out: Array, hidden: Activation,
-             input_grad: bool = True) -> Gradients:
+             input_grad: bool = True, out: list[Array] | None = None) -> Gradients:
     """Propagate ``dz_out (N, C)`` = d cost / d z[L] back to the inputs (``da[0]`` only with
-    ``input_grad``: training does not need it)."""
+    ``input_grad``: training does not need it). With ``out`` (arrays shaped like ``params``, e.g. views
+    of one flat buffer), the gradients are written there."""
     last = len(params) // 2
-    grads: list[Array] = [None] * len(params)  # type: ignore[list-item]
+    grads: list[Array] = out if out is not None else [None] * len(params)  # type: ignore[list-item]
     dz: list[Array | None] = [None] * (last + 1)
     da: list[Array | None] = [None] * (last + 1)
     a, z, df = cache.a, cache.z, hidden.df
     dz_l = dz[last] = dz_out
     for l in range(last, 0, -1):
-        grads[2 * l - 2] = a[l - 1].T @ dz_l
-        grads[2 * l - 1] = np.add.reduce(dz_l, axis=0)
+        if out is None:
+            grads[2 * l - 2] = a[l - 1].T @ dz_l
+            grads[2 * l - 1] = np.add.reduce(dz_l, axis=0)
+        else:
+            np.matmul(a[l - 1].T, dz_l, out=grads[2 * l - 2])
+            np.add.reduce(dz_l, axis=0, out=grads[2 * l - 1])
         if l > 1:
             da[l - 1] = dz_l @ params[2 * l - 2].T
             dz_l = dz[l - 1] = da[l - 1] * df(z[l - 1], a[l - 1])

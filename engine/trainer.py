@@ -75,7 +75,10 @@ class Trainer:
     def _init_weights(self) -> None:
         c = self.config
         self.sizes = network.layer_sizes(len(c.features), list(c.hidden_layers), self.num_outputs)
-        self.params = network.init_params(self.sizes, c.init, self._rng(1, self.resets))
+        # θ is one flat vector; params [W1, b1, ...] and the step buffer are views into flat buffers.
+        self.theta, self.params = network.flatten(network.init_params(self.sizes, c.init, self._rng(1, self.resets)))
+        self._shapes = [p.shape for p in self.params]
+        self._grad_flat, self._grad_views = network.flatten([np.zeros_like(p) for p in self.params])
         self.opt_state = optimizers.OptimizerState()
         self._shuffle_rng = self._rng(2, self.resets)
         self.step_count = 0
@@ -83,8 +86,8 @@ class Trainer:
         self.status = "ok"
         self.changed()
         self.history: deque[Array] = deque(maxlen=HISTORY)
-        self._cursor = 0
-        self._epoch_x = self._epoch_t = self._epoch_index = None
+        self._cursor = 0  # fixed order: where the next batch starts
+        self._epoch_batches: list = []  # shuffled order: this epoch's batches still to come, last first
         self._clear_phases()
         self._record()
 
@@ -126,7 +129,7 @@ class Trainer:
                 if "optimizer" in changes:
                     self.opt_state = optimizers.OptimizerState()
                 if changes.keys() & {"batch_size", "order"}:
-                    self._cursor, self._epoch_x = 0, None
+                    self._cursor, self._epoch_batches = 0, []
                     self._clear_phases()
                 return "live"
             self._init_weights()
@@ -147,16 +150,13 @@ class Trainer:
             self._cursor = (start + size) % n
             self._epoch_done = start + size >= n
             return index, self.X_train[index], self.T_train[index]
-        if self._epoch_x is None:
-            self._epoch_index = self._shuffle_rng.permutation(n)
-            self._epoch_x = self.X_train[self._epoch_index]
-            self._epoch_t = self.T_train[self._epoch_index]
-        start, end = self._cursor, min(self._cursor + size, n)
-        self._epoch_done = end == n
-        self._cursor = 0 if self._epoch_done else end
-        batch = (self._epoch_index[start:end], self._epoch_x[start:end], self._epoch_t[start:end])
-        if self._epoch_done:
-            self._epoch_x = None
+        if not self._epoch_batches:  # a new epoch: one shuffle, cut into batches (the last may be short)
+            index = self._shuffle_rng.permutation(n)
+            X, T = self.X_train[index], self.T_train[index]
+            self._epoch_batches = [(index[s:s + size], X[s:s + size], T[s:s + size])
+                                   for s in range(0, n, size)][::-1]
+        batch = self._epoch_batches.pop()
+        self._epoch_done = not self._epoch_batches
         return batch
 
     # ----- the four phases ----------------------------------------------------------------------
@@ -195,8 +195,9 @@ class Trainer:
         """Phase 4: the optimizer moves every parameter; ``steps`` holds ΔW, Δb."""
         self._require("backward")
         with np.errstate(all="ignore"):
-            self.steps = optimizers.apply(self.config.optimizer, self.params, self.gradients.grads,
-                                          self.opt_state, self._hyper())
+            grad = np.concatenate([g.ravel() for g in self.gradients.grads])
+            step = optimizers.apply(self.config.optimizer, [self.theta], [grad], self.opt_state, self._hyper())
+            self.steps = network.views(step[0], self._shapes)
         self._finish_iteration()
         self.phase = "update"
         if not all(np.isfinite(p).all() for p in self.params):
@@ -233,7 +234,7 @@ class Trainer:
             self.status = "diverged"
 
     def _record(self) -> None:
-        self.history.append(np.concatenate([p.ravel() for p in self.params]))
+        self.history.append(self.theta.copy())
 
     # ----- whole iterations ---------------------------------------------------------------------
     def step(self, n: int = 1) -> int:
@@ -244,6 +245,7 @@ class Trainer:
                 self.advance_phase()
             ran = int(self.status == "ok")
         params, hidden, head, loss_fn = self.params, self.hidden, self.head, self.loss_fn
+        theta, grad_flat, grad_views = [self.theta], [self._grad_flat], self._grad_views
         c = self.config
         hyper, update = self._hyper(), optimizers.OPTIMIZERS[c.optimizer].update
         with np.errstate(all="ignore"):
@@ -255,10 +257,10 @@ class Trainer:
                     self.status = "diverged"
                     break
                 dz_out = loss_fn.grad(z_out, y_hat, t, head) / len(y_hat)
-                gradients = network.backward(params, cache, dz_out, hidden, input_grad=False)
+                gradients = network.backward(params, cache, dz_out, hidden, input_grad=False, out=grad_views)
                 network.add_penalty_grads(params, gradients.grads, c.regularization, c.regularization_rate)
                 self.opt_state.t += 1
-                steps = update(params, gradients.grads, self.opt_state, hyper)
+                steps = update(theta, grad_flat, self.opt_state, hyper)
                 self.step_count += 1
                 if self._epoch_done:
                     self.epoch += 1
@@ -267,7 +269,8 @@ class Trainer:
                 ran += 1
             if last is not None:  # leave the last iteration's phases readable, as a phased run would
                 self.changed()
-                self.batch_index, self.x_batch, self.t_batch, self.cache, self.gradients, self.steps = last
+                self.batch_index, self.x_batch, self.t_batch, self.cache, self.gradients, step = last
+                self.steps = network.views(step[0], self._shapes)
                 self.losses = loss_fn.value(self.cache.z[-1], self.cache.a[-1], self.t_batch)
                 self.cost = float(self.losses.mean())
                 self.phase = "update"
