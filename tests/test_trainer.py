@@ -563,3 +563,19 @@ def test_step_after_hand_set_overflowing_weights():
         warnings.simplefilter("error")
         assert trainer.step(5) == 0
     assert trainer.status == "diverged"
+
+
+def test_params_are_views_of_one_flat_theta_through_every_path():
+    """θ and [W1, b1, ...] are one memory: an update, a hand edit and a reset keep them in step."""
+    trainer = Trainer(TrainConfig(seed="flat", optimizer="adam"))
+    def joined():
+        return np.concatenate([p.ravel() for p in trainer.params])
+    trainer.step(7)
+    np.testing.assert_array_equal(joined(), trainer.theta)
+    trainer.forward(), trainer.loss(), trainer.backward(), trainer.update()
+    np.testing.assert_array_equal(joined(), trainer.theta)
+    trainer.set_parameter(1, "weight", 0, 1, 0.25)
+    assert trainer.theta[trainer.params[0].size + trainer.params[1].size + 1] == 0.25
+    trainer.reset()
+    np.testing.assert_array_equal(joined(), trainer.theta)
+    assert all(np.shares_memory(p, trainer.theta) for p in trainer.params)
