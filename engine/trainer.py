@@ -76,7 +76,8 @@ class Trainer:
         c = self.config
         self.sizes = network.layer_sizes(len(c.features), list(c.hidden_layers), self.num_outputs)
         # θ is one flat vector; params [W1, b1, ...] and the step buffer are views into flat buffers.
-        self.theta, self.params = network.flatten(network.init_params(self.sizes, c.init, self._rng(1, self.resets)))
+        initial = network.init_params(self.sizes, c.init, self._rng(1, self.resets))
+        self.theta, self.params = network.flatten(initial)
         self._shapes = [p.shape for p in self.params]
         self._grad_flat, self._grad_views = network.flatten([np.zeros_like(p) for p in self.params])
         self.opt_state = optimizers.OptimizerState()
@@ -120,8 +121,8 @@ class Trainer:
         self.config = old.changed(**changes)
         try:
             if DATA_FIELDS & changes.keys():
-                self.resets = 0
                 self._make_data()
+                self.resets = 0
                 self._init_weights()
                 return "data"
             self._encode_data()
