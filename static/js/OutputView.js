@@ -26,6 +26,7 @@ export class OutputView {
       accuracyTest: root.querySelector("#accuracy-test"),
     };
     this.accuracyRows = [...root.querySelectorAll(".metric-accuracy")];
+    this.classLegend = root.querySelector("#class-legend");
     this.toggles = [...root.querySelectorAll("input[data-view]")];
     for (const toggle of this.toggles) {
       toggle.addEventListener("change", () =>
@@ -49,11 +50,23 @@ export class OutputView {
     setText(this.metrics.accuracyTrain, formatPercent(accuracy?.train));
     setText(this.metrics.accuracyTest, formatPercent(accuracy?.test));
     this.root.classList.toggle("is-diverged", diverged);
+    this.updateClassLegend(this.numClasses(app.config));
 
     const inputs = [app.heatmaps, app.data, view.show_test_data, view.discretize, app.hover, diverged, app.config];
     if (inputs.every((value, k) => value === this.drawn.inputs?.[k])) return;
     this.drawn.inputs = inputs;
     this.draw(app, diverged);
+  }
+
+  /** With more than two classes, a swatch per class (the −1…1 bar still reads the neuron maps). */
+  updateClassLegend(numClasses) {
+    if (!this.classLegend || this.classLegend.dataset.classes === String(numClasses)) return;
+    this.classLegend.dataset.classes = String(numClasses);
+    this.classLegend.hidden = numClasses <= 2;
+    this.classLegend.replaceChildren(...Array.from({ length: numClasses > 2 ? numClasses : 0 }, (_, k) =>
+      el("span", { class: "class-legend-item" },
+        el("span", { class: "class-legend-swatch", style: `background: ${cssRgb(labelColor(k, numClasses))}` }),
+        `class ${k}`)));
   }
 
   /** Paint the map the plot shows into the offscreen canvas; returns its caption. */

@@ -337,3 +337,15 @@ def test_a_link_beyond_the_servers_limits_opens_the_defaults_and_says_why(playgr
     assert "could not be opened" in page.inner_text("#status-banner")
     assert page.locator(".node-neuron").count() > 0
     assert "networkShape=99" not in playground.hash()
+
+
+def test_three_classes_get_a_class_legend(playground):
+    page = playground.open("dataset=spiral3&seed=0.3").page
+    assert page.is_visible("#class-legend")
+    assert page.locator("#class-legend .class-legend-item").all_inner_texts() == ["class 0", "class 1", "class 2"]
+    swatches = page.eval_on_selector_all("#class-legend .class-legend-swatch",
+                                         "nodes => nodes.map(n => getComputedStyle(n).backgroundColor)")
+    assert len(set(swatches)) == 3
+    page.click(".dataset-thumb[data-dataset='circle']")
+    playground.wait_for_hash("dataset=circle")
+    playground.wait_for("() => document.querySelector('#class-legend').hidden")
