@@ -143,13 +143,9 @@ def loss_slice(trainer, layer: int, kind: str, i: int, j: int | None, span: floa
         params[array_index][position] = value
         losses.append(trainer.objective(params, X, T))
     params[array_index][position] = current
-    return {"values": values.tolist(), "losses": _finite(losses), "current": current,
+    return {"values": values.tolist(), "losses": losses, "current": current,
             "loss": trainer.objective(params, X, T), "grad": grad, "learning_rate": lr,
             "next_value": current - lr * grad, "on": "batch" if trainer.x_batch is not None else "train"}
-
-
-def _finite(values) -> list[float | None]:
-    return [float(v) if np.isfinite(v) else None for v in values]
 
 
 def random_directions(trainer, draw: int = 0) -> tuple[list[Array], list[Array]]:
@@ -199,7 +195,7 @@ def landscape(trainer, d1: list[Array], d2: list[Array], size: int = 21, span: f
         coords = np.linalg.lstsq(basis, offsets.T, rcond=None)[0].T
         trajectory = [[float(a), float(b)] for a, b in coords]
     return {"alphas": steps.tolist(), "betas": steps.tolist(),
-            "loss": [_finite(row) for row in grid], "origin_loss": trainer.objective(trainer.params, X, T),
+            "loss": grid.tolist(), "origin_loss": trainer.objective(trainer.params, X, T),
             "trajectory": trajectory}
 
 
@@ -231,5 +227,5 @@ def gradient_check(trainer, h: float = 1e-5, max_per_tensor: int = 64) -> list[d
             error = float(np.linalg.norm(exact - numeric) /
                           max(np.linalg.norm(exact) + np.linalg.norm(numeric), 1e-8))
         report.append({"layer": index // 2, "kind": "bias" if index % 2 else "weight",
-                       "relative_error": error if np.isfinite(error) else None, "checked": int(len(picks))})
+                       "relative_error": error, "checked": int(len(picks))})
     return report

@@ -17,7 +17,7 @@ def to_list(array) -> list | None:
     array = np.asarray(array, dtype=np.float64)
     if np.isfinite(array).all():
         return array.tolist()
-    return _none_for_nan(array.tolist())  # JSON has no NaN: a diverged value travels as null
+    return finite(array.tolist())  # JSON has no NaN: a diverged value travels as null
 
 
 def finite(value):
@@ -29,12 +29,6 @@ def finite(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def _none_for_nan(value):
-    if isinstance(value, list):
-        return [_none_for_nan(v) for v in value]
-    return value if np.isfinite(value) else None
 
 
 def _layer_mean(values, l):
