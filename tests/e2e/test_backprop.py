@@ -51,6 +51,17 @@ def modules(page, server_url):
 
 # --- the pure modules, with real numbers ---------------------------------------------------------------
 
+def explain_in_browser(modules, session: dict, state: dict, trace: dict, target: dict) -> dict:
+    """The inspector's model (chainRule.explain) of ``target``, built by the page's own modules."""
+    return modules("""
+        const { explain } = await load("chainRule");
+        const { networkContext } = await load("names");
+        const app = { config: arg.session.config, session: arg.session, state: arg.state };
+        return explain({ context: networkContext(app), target: arg.target, trace: arg.trace, state: arg.state,
+                         config: arg.session.config, registries: arg.registries });
+    """, {"session": session, "state": state, "trace": trace, "target": target, "registries": modules.registries})
+
+
 def test_chain_rule_model_multiplies_out_to_the_servers_gradient(modules, server_url, backward_session):
     """The inspector's model: for point n, a_i · δ_j is the point's own ∂ℓ/∂w; the batch line's result is the
     state's gradient; the update line is −η·∂L/∂w."""
@@ -58,13 +69,7 @@ def test_chain_rule_model_multiplies_out_to_the_servers_gradient(modules, server
     sample = state["batch"]["indices"][3]
     trace = call(server_url, "GET", backward_session["path"] + f"/inspect?sample={sample}&layer=1&i=2&j=1&at=backward")
     session = call(server_url, "GET", backward_session["path"])
-    model = modules("""
-        const { explain } = await load("chainRule");
-        const { networkContext } = await load("names");
-        const app = { config: arg.session.config, session: arg.session, state: arg.state };
-        return explain({ context: networkContext(app), target: { kind: "weight", layer: 1, i: 2, j: 1 },
-                         trace: arg.trace, state: arg.state, config: arg.session.config, registries: arg.registries });
-    """, {"session": session, "state": state, "trace": trace, "registries": modules.registries})
+    model = explain_in_browser(modules, session, state, trace, {"kind": "weight", "layer": 1, "i": 2, "j": 1})
     assert model["title"] == "Weight h¹₃ → h²₂"
     facts = {f["id"]: f["value"] for f in model["facts"]}
     assert facts["gradient"] == state["layers"][1]["grad_weights"][2][1]
@@ -92,14 +97,8 @@ def test_chain_rule_model_adds_the_penalty_to_the_mean_of_the_terms(modules, ser
     for _ in range(3):
         state = call(server_url, "POST", path + "/phase")
     trace = call(server_url, "GET", path + f"/inspect?sample={state['batch']['indices'][0]}&layer=0&i=1&j=3&at=backward")
-    batch = modules("""
-        const { explain } = await load("chainRule");
-        const { networkContext } = await load("names");
-        const app = { config: arg.session.config, session: arg.session, state: arg.state };
-        const model = explain({ context: networkContext(app), target: { kind: "weight", layer: 0, i: 1, j: 3 },
-                                trace: arg.trace, state: arg.state, config: arg.session.config });
-        return model.sections.find((s) => s.id === "batch").lines[0];
-    """, {"session": session, "state": state, "trace": trace})
+    model = explain_in_browser(modules, session, state, trace, {"kind": "weight", "layer": 0, "i": 1, "j": 3})
+    batch = next(section for section in model["sections"] if section["id"] == "batch")["lines"][0]
     terms = {t["symbol"]: t["value"] for t in batch if t["t"] == "term"}
     total = next(t["value"] for t in batch if t["t"] == "result")
     weight = state["layers"][0]["weights"][1][3]
@@ -113,13 +112,7 @@ def test_chain_rule_of_a_hidden_neuron_sums_what_the_next_layer_sends_back(modul
     sample = state["batch"]["indices"][0]
     trace = call(server_url, "GET", backward_session["path"] + f"/inspect?sample={sample}&at=backward")
     session = call(server_url, "GET", backward_session["path"])
-    model = modules("""
-        const { explain } = await load("chainRule");
-        const { networkContext } = await load("names");
-        const app = { config: arg.session.config, session: arg.session, state: arg.state };
-        return explain({ context: networkContext(app), target: { kind: "neuron", layer: 1, j: 0 },
-                         trace: arg.trace, state: arg.state, config: arg.session.config, registries: arg.registries });
-    """, {"session": session, "state": state, "trace": trace, "registries": modules.registries})
+    model = explain_in_browser(modules, session, state, trace, {"kind": "neuron", "layer": 1, "j": 0})
     backward = next(s for s in model["sections"] if s["id"] == "backward")
     tokens = backward["lines"][0]
     terms = [t for t in tokens if t["t"] == "term"]
