@@ -141,7 +141,7 @@ def heads_on_datasets():
 
 
 @pytest.mark.parametrize("regularization", ["none", "L1", "L2"])
-@pytest.mark.parametrize("config", heads_on_datasets(), ids=lambda c: f"{c.output}+{c.loss}")
+@pytest.mark.parametrize("config", list(heads_on_datasets()), ids=lambda c: f"{c.output}+{c.loss}")
 def test_backward_phase_is_the_gradient_of_the_objective(config, regularization):
     # an odd batch, so MAE's mean of signs is never exactly 0 (a centred difference cannot resolve 0)
     trainer = Trainer(config.changed(regularization=regularization, regularization_rate=0.01, batch_size=9))
