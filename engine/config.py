@@ -12,6 +12,12 @@ LIVE_FIELDS = frozenset({
 })
 DATA_FIELDS = frozenset({"problem", "dataset", "points", "num_samples", "noise", "train_percent", "seed"})
 
+# The order mini-batches take through the train set: name -> label.
+ORDERS = {
+    "shuffle": "Shuffled every epoch",
+    "fixed": "Fixed (TFP): the same order, leftovers carry over",
+}
+
 
 @dataclass(frozen=True)
 class TrainConfig:

@@ -26,6 +26,7 @@ Generate = Callable[[int, float, np.random.Generator], tuple[Array, Array]]
 EXTENT = 6.0  # data live in [-EXTENT, EXTENT]², the square every view draws
 MOON_SCALE = 3.5  # unit half-moons span x in [-1, 2]; 3.5 × 1.5 = 5.25 keeps them inside the square
 MOON_JITTER = 0.4  # gaussian σ in unit-moon coordinates at noise = 100 %
+PROBLEMS = {"classification": "Classification", "regression": "Regression"}  # name -> label
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Dataset:
     """A named generator. ``num_classes`` is 2 for binary, 3 for ``spiral3``, 0 for regression."""
 
     name: str
-    problem: str
+    problem: str  # a key of PROBLEMS
     num_classes: int
     generate: Generate
 

@@ -11,6 +11,7 @@ Backward, from dz[L] = d cost / d z[L]:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -35,19 +36,28 @@ def _zeros(fan_in, fan_out, rng):
     return np.zeros((fan_in, fan_out)), np.zeros(fan_out)
 
 
-INITS = {
-    "uniform": _uniform,  # TensorFlow Playground: W ~ U[-0.5, 0.5), b = 0.1
-    "xavier": _xavier,    # Glorot uniform, b = 0
-    "he": _he,            # N(0, 2 / fan_in), b = 0
-    "zeros": _zeros,      # everything 0: every neuron of a layer stays identical
-}
+@dataclass(frozen=True)
+class Init:
+    """A weight initialisation: ``draw(fan_in, fan_out, rng) -> (W, b)``; ``label`` names it for a learner."""
+
+    name: str
+    label: str
+    draw: Callable[[int, int, np.random.Generator], tuple[Array, Array]]
+
+
+INITS: dict[str, Init] = {i.name: i for i in (
+    Init("xavier", "Xavier (Glorot uniform)", _xavier),  # b = 0
+    Init("he", "He (normal)", _he),                      # N(0, 2 / fan_in), b = 0
+    Init("uniform", "Uniform ±0.5 (TFP)", _uniform),     # TensorFlow Playground: W ~ U[-0.5, 0.5), b = 0.1
+    Init("zeros", "Zeros (symmetric)", _zeros),          # everything 0: every neuron of a layer stays identical
+)}
 
 
 def init_params(sizes: list[int], scheme: str, rng: np.random.Generator) -> list[Array]:
     """Flat parameter list ``[W1, b1, W2, b2, ...]`` for layer sizes ``[D, h1, ..., C]``."""
     params: list[Array] = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        W, b = INITS[scheme](fan_in, fan_out, rng)
+        W, b = INITS[scheme].draw(fan_in, fan_out, rng)
         params += [W, b]
     return params
 
@@ -128,6 +138,22 @@ def backward(params: list[Array], cache: Cache, dz_out: Array, hidden: Activatio
         elif input_grad:
             da[0] = dz_l @ params[0].T
     return Gradients(grads, dz, da)
+
+
+@dataclass(frozen=True)
+class Regularization:
+    """A penalty on the weights: ``formula`` is what it adds to the cost at rate λ."""
+
+    name: str
+    label: str
+    formula: str
+
+
+REGULARIZATIONS: dict[str, Regularization] = {r.name: r for r in (
+    Regularization("none", "None", "0"),
+    Regularization("L1", "L1", "λ·Σ|w|"),
+    Regularization("L2", "L2", "λ·½Σw²"),
+)}
 
 
 def penalty(params: list[Array], kind: str, rate: float) -> float:

@@ -24,6 +24,7 @@ class Output:
 
     name: str
     label: str
+    formula: str  # y_hat as a function of z, for a learner
     f: Callable[[Array], Array]
     backward: Callable[[Array, Array, Array], Array]  # (z, y_hat, d y_hat) -> dz
     targets: Callable[[Array, int], Array]  # (labels (N,), C) -> T (N, C)
@@ -55,13 +56,13 @@ def _one_hot(labels: Array, num_outputs: int) -> Array:
 OUTPUTS: dict[str, Output] = {
     o.name: o
     for o in (
-        Output("sigmoid", "Sigmoid (labels 0/1)", ACTIVATIONS["sigmoid"].f,
+        Output("sigmoid", "Sigmoid (labels 0/1)", "σ(z)", ACTIVATIONS["sigmoid"].f,
                _elementwise_backward("sigmoid"), _column, ("classification",)),
-        Output("tanh", "Tanh (labels ±1)", np.tanh,
+        Output("tanh", "Tanh (labels ±1)", "tanh(z)", np.tanh,
                _elementwise_backward("tanh"), _signed_column, ("classification",)),
-        Output("softmax", "Softmax (class index)", softmax,
+        Output("softmax", "Softmax (class index)", "softmax of every output's z", softmax,
                _softmax_backward, _one_hot, ("classification",)),
-        Output("linear", "Linear", lambda z: z,
+        Output("linear", "Linear", "z", lambda z: z,
                _elementwise_backward("linear"), _column, ("regression",)),
     )
 }

@@ -6,10 +6,9 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from engine import inspect
-from server import snapshot
+from server.limits import LimitError, check_at_most
 from server.schemas import CreateSession, ParameterEdit, PatchSession, Session as SessionModel, State, StepRequest
-from server.sessions import LimitError, Session, SessionStore, check_index, check_steps, random_seed
+from server.sessions import Session, SessionStore
 from server.settings import Settings
 
 router = APIRouter(prefix="/api")
@@ -81,7 +80,7 @@ async def reset_session(session: Session = Depends(get_session), settings: Setti
 async def regenerate_data(session: Session = Depends(get_session), settings: Settings = Depends(get_settings)):
     """New data from a new seed (as TFP's Regenerate), new weights."""
     def work():
-        session.configure({"seed": random_seed()}, None, settings)
+        session.regenerate(settings)
         return session.describe(settings)
     return await locked(session, work)
 
@@ -91,10 +90,8 @@ async def step(body: StepRequest, session: Session = Depends(get_session),
                settings: Settings = Depends(get_settings)):
     """Run ``steps`` whole iterations (forward, loss, backward, update)."""
     def work():
-        check_steps(session.trainer, body.steps, settings.max_steps, settings)
-        session.trainer.step(body.steps)
-        session.changed()
-        return snapshot.state(session.trainer)
+        session.step(body.steps, settings)
+        return session.state()
     return await locked(session, work)
 
 
@@ -102,9 +99,8 @@ async def step(body: StepRequest, session: Session = Depends(get_session),
 async def phase(session: Session = Depends(get_session)):
     """Advance exactly one phase of forward → loss → backward → update."""
     def work():
-        session.trainer.advance_phase()
-        session.changed()
-        return snapshot.state(session.trainer)
+        session.advance_phase()
+        return session.state()
     return await locked(session, work)
 
 
@@ -113,8 +109,8 @@ async def set_parameters(body: ParameterEdit, session: Session = Depends(get_ses
                          settings: Settings = Depends(get_settings)):
     """Set a layer's weights/biases, or one weight or bias, by hand."""
     def work():
-        session.set_parameters(body, settings)
-        return snapshot.state(session.trainer)
+        session.edit(body, settings)
+        return session.state()
     return await locked(session, work)
 
 
@@ -122,10 +118,9 @@ async def set_parameters(body: ParameterEdit, session: Session = Depends(get_ses
 async def heatmaps(session: Session = Depends(get_session), settings: Settings = Depends(get_settings),
                    size: int = Query(100, ge=2), neuron_size: int = Query(24, ge=2)):
     """Output map and every neuron's map as base64 bytes (q / 127.5 − 1 in [−1, 1]); row 0 is y = +6."""
-    for name, value in (("size", size), ("neuron_size", neuron_size)):
-        if value > settings.max_grid:
-            raise LimitError(name, f"at most {settings.max_grid}")
-    return await locked(session, snapshot.heatmaps, session.trainer, size, neuron_size)
+    check_at_most("size", size, settings.max_grid)
+    check_at_most("neuron_size", neuron_size, settings.max_grid)
+    return await locked(session, session.heatmaps, size, neuron_size)
 
 
 ParamKind = Literal["weight", "bias"]
@@ -137,12 +132,8 @@ async def loss_slice(session: Session = Depends(get_session), settings: Settings
                      j: Optional[int] = Query(None, ge=0), span: Optional[float] = Query(None, gt=0, le=1e3),
                      points: int = Query(81, ge=3)):
     """The loss as a function of one parameter (others fixed), its slope there and the next SGD step."""
-    if points > settings.max_slice_points:
-        raise LimitError("points", f"at most {settings.max_slice_points}")
-    def work():
-        check_index(session.trainer, layer, kind, i, j if kind == "weight" else None)
-        return snapshot.finite(inspect.loss_slice(session.trainer, layer, kind, i, j, span, points))
-    return await locked(session, work)
+    check_at_most("points", points, settings.max_slice_points)
+    return await locked(session, session.loss_slice, layer, kind, i, j if kind == "weight" else None, span, points)
 
 
 @router.get("/sessions/{session_id}/landscape")
@@ -155,25 +146,10 @@ async def landscape(session: Session = Depends(get_session), settings: Settings 
     ``mode=random``: two filter-normalised random directions (``draw`` picks another pair).
     ``mode=params``: ``p1``, ``p2`` = ``layer,kind,i[,j]`` (e.g. ``0,weight,1,2``) in raw units.
     """
-    if size > settings.max_landscape:
-        raise LimitError("size", f"at most {settings.max_landscape}")
-    addresses = [_parse_address(name, value) for name, value in (("p1", p1), ("p2", p2))] \
-        if mode == "params" else []
-    def work():
-        t = session.trainer
-        if mode == "random":
-            d1, d2 = inspect.random_directions(t, draw)
-        else:
-            for name, address in zip(("p1", "p2"), addresses):
-                try:
-                    check_index(t, *address)
-                except LimitError as error:
-                    raise LimitError(name, error.message) from None
-            d1, d2 = (inspect.unit_direction(t, *address) for address in addresses)
-        result = inspect.landscape(t, d1, d2, size, span)
-        result.update(mode=mode, span=span)
-        return snapshot.finite(result)
-    return await locked(session, work)
+    check_at_most("size", size, settings.max_landscape)
+    addresses = {name: _parse_address(name, value) for name, value in (("p1", p1), ("p2", p2))} \
+        if mode == "params" else {}
+    return await locked(session, session.landscape, mode, draw, addresses, size, span)
 
 
 def _parse_address(name: str, value: Optional[str]) -> tuple:
@@ -191,7 +167,7 @@ def _parse_address(name: str, value: Optional[str]) -> tuple:
 @router.get("/sessions/{session_id}/gradcheck")
 async def gradient_check(session: Session = Depends(get_session)):
     """Backprop against centred finite differences on the current batch, per layer."""
-    return snapshot.finite(await locked(session, inspect.gradient_check, session.trainer))
+    return await locked(session, session.gradient_check)
 
 
 @router.get("/sessions/{session_id}/inspect")
@@ -203,20 +179,5 @@ async def inspect_sample(session: Session = Depends(get_session), sample: int = 
 
     ``at=now`` traces at the current parameters; ``at=backward`` at those the last backward pass saw
     (before the update that followed it), so the sample's chain rule matches the reported gradient."""
-    def work():
-        t = session.trainer
-        if sample >= len(t.X_train):
-            raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
-        params = inspect.backward_params(t) if at == "backward" else None
-        trace = inspect.trace_sample(t, sample, params)
-        result = {"index": trace["index"], "at": at, "phase": t.phase,
-                  "input": snapshot.to_list(trace["input"]), "target": float(trace["target"]), "loss": trace["loss"],
-                  "dloss_dyhat": snapshot.to_list(trace["dloss_dyhat"]),
-                  "layers": [{k: snapshot.to_list(v) for k, v in layer_trace.items()}
-                             for layer_trace in trace["layers"]],
-                  "batch_terms": None}
-        if layer is not None and i is not None and j is not None:
-            check_index(t, layer, "weight", i, j)
-            result["batch_terms"] = inspect.batch_terms(t, layer, i, j)
-        return snapshot.finite(result)
-    return await locked(session, work)
+    weight = (layer, i, j) if layer is not None and i is not None and j is not None else None
+    return await locked(session, session.inspect, sample, at, weight)

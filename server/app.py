@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from server import api, live, pages
 from server.pages import ROOT, VERSION
-from server.sessions import LimitError, SessionStore
+from server.limits import LimitError
+from server.sessions import SessionStore
 from server.settings import Settings
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "

@@ -17,8 +17,9 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from server import snapshot
+from server.limits import LimitError
 from server.schemas import ParameterEdit
-from server.sessions import LimitError, Session, check_steps, random_seed
+from server.sessions import Session
 
 router = APIRouter()
 
@@ -115,7 +116,7 @@ async def play_loop(app, session: Session) -> None:
             await asyncio.sleep(min(0.05, max(0.001, (done + 1) / rate - (time.monotonic() - started))))
             continue
         if unit == "phase":
-            await _compute(app, session, _advance_phases, session, due)
+            await _compute(app, session, session.advance_phase, due)
             if rate is None:
                 await asyncio.sleep(1 / settings.frame_rate)
         else:
@@ -130,20 +131,8 @@ async def play_loop(app, session: Session) -> None:
 
 def _timed_steps(session: Session, n: int) -> tuple[int, float]:
     began = time.perf_counter()
-    ran = _run_steps(session, n)
+    ran = session.step(n)
     return ran, time.perf_counter() - began
-
-
-def _run_steps(session: Session, n: int) -> int:
-    ran = session.trainer.step(n)
-    session.changed()
-    return ran
-
-
-def _advance_phases(session: Session, n: int) -> None:
-    for _ in range(n):
-        session.trainer.advance_phase()
-    session.changed()
 
 
 class Connection:
@@ -255,17 +244,16 @@ class Connection:
             s.playing = False
             s.changed()
         elif kind == "step":
-            check_steps(s.trainer, command.steps, self.settings.max_steps, self.settings)
-            await _compute(app, s, _run_steps, s, command.steps)
+            await _compute(app, s, s.step, command.steps, self.settings)
         elif kind == "phase":
-            await _compute(app, s, _advance_phases, s, 1)
+            await _compute(app, s, s.advance_phase)
         elif kind == "speed":
             s.steps_per_second, s.speed_unit = command.steps_per_second, command.unit
             s.changed()
         elif kind == "frame_rate":
             self.fps = min(command.fps, self.settings.frame_rate)
         elif kind == "edit":
-            await _compute(app, s, s.set_parameters, command, self.settings)
+            await _compute(app, s, s.edit, command, self.settings)
         else:
             await self.reconfigure(command)
         self.wake.set()
@@ -277,7 +265,7 @@ class Connection:
             if command.type == "reset":
                 s.reset()
             elif command.type == "regenerate":
-                s.configure({"seed": random_seed()}, None, self.settings)
+                s.regenerate(self.settings)
             else:
                 s.configure(command.config, command.view, self.settings)
             return s.describe(self.settings)

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 
 from engine.activations import ACTIVATIONS
-from engine.datasets import DATASETS
+from engine.config import ORDERS
+from engine.datasets import DATASETS, PROBLEMS
 from engine.features import FEATURE_ORDER, FEATURES
-from engine.network import INITS
+from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES, OUTPUTS
 
@@ -18,20 +19,23 @@ templates = Jinja2Templates(directory=ROOT / "templates")
 router = APIRouter()
 
 VERSION = "0.1.0"
-INIT_LABELS = {"xavier": "Xavier (Glorot uniform)", "he": "He (normal)", "uniform": "Uniform ±0.5 (TFP)",
-               "zeros": "Zeros (symmetric)"}
 
 
 def registries() -> dict:
     return {
+        "problems": [{"name": name, "label": label} for name, label in PROBLEMS.items()],
         "datasets": [{"name": d.name, "problem": d.problem, "num_classes": d.num_classes}
                      for d in DATASETS.values()],
         "features": [{"name": n, "label": FEATURES[n].label} for n in FEATURE_ORDER],
         "activations": [{"name": a.name, "label": a.label, "formula": a.formula} for a in ACTIVATIONS.values()],
-        "outputs": [{"name": o.name, "label": o.label, "problems": list(o.problems)} for o in OUTPUTS.values()],
+        "outputs": [{"name": o.name, "label": o.label, "formula": o.formula, "problems": list(o.problems)}
+                    for o in OUTPUTS.values()],
         "losses": [{"name": l.name, "label": l.label, "formula": l.formula} for l in LOSSES.values()],
         "optimizers": [{"name": o.name, "label": o.label, "rule": o.rule} for o in OPTIMIZERS.values()],
-        "inits": [{"name": name, "label": label} for name, label in INIT_LABELS.items() if name in INITS],
+        "inits": [{"name": i.name, "label": i.label} for i in INITS.values()],
+        "regularizations": [{"name": r.name, "label": r.label, "formula": r.formula}
+                            for r in REGULARIZATIONS.values()],
+        "orders": [{"name": name, "label": label} for name, label in ORDERS.items()],
     }
 
 

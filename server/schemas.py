@@ -7,13 +7,14 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.activations import ACTIVATIONS
-from engine.datasets import DATASETS
+from engine.config import ORDERS
+from engine.datasets import DATASETS, PROBLEMS
 from engine.features import FEATURE_ORDER
-from engine.network import INITS
+from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES, OUTPUTS, check_head
 
-Problem = Literal["classification", "regression"]
+Problem = Literal[tuple(PROBLEMS)]
 DatasetName = Literal[tuple(DATASETS) + ("custom",)]
 FeatureName = Literal[FEATURE_ORDER]
 ActivationName = Literal[tuple(ACTIVATIONS)]
@@ -21,7 +22,8 @@ OutputName = Literal[tuple(OUTPUTS)]
 LossName = Literal[tuple(LOSSES)]
 OptimizerName = Literal[tuple(OPTIMIZERS)]
 InitName = Literal[tuple(INITS)]
-Regularization = Literal["none", "L1", "L2"]
+RegularizationName = Literal[tuple(REGULARIZATIONS)]
+OrderName = Literal[tuple(ORDERS)]
 Phase = Literal["ready", "forward", "loss", "backward", "update"]
 
 
@@ -48,11 +50,11 @@ class Config(BaseModel):
     beta2: float = Field(0.999, ge=0, lt=1)
     alpha: float = Field(0.99, ge=0, lt=1)
     eps: float = Field(1e-8, gt=0, le=1)
-    regularization: Regularization = "none"
+    regularization: RegularizationName = "none"
     regularization_rate: float = Field(0.0, ge=0, le=100)
     batch_size: int = Field(10, ge=1)
     init: InitName = "xavier"
-    order: Literal["shuffle", "fixed"] = "shuffle"
+    order: OrderName = "shuffle"
     seed: Optional[str] = Field(None, min_length=1, max_length=64)
 
     @field_validator("hidden_layers")
@@ -166,8 +168,8 @@ class Layer(BaseModel):
     biases: Row
     grad_weights: Optional[list[Row]] = None
     grad_biases: Optional[Row] = None
-    delta_weights: Optional[list[Row]] = None
-    delta_biases: Optional[Row] = None
+    step_weights: Optional[list[Row]] = None
+    step_biases: Optional[Row] = None
     z: Optional[Row] = None
     a: Optional[Row] = None
     delta: Optional[Row] = None

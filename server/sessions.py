@@ -1,4 +1,9 @@
-"""Sessions: one trainer each, guarded by a lock, kept in a bounded store with idle expiry."""
+"""Sessions: one trainer each, guarded by a lock, kept in a bounded store with idle expiry.
+
+``Session`` is what routes and the live socket call: every change (``step``, ``advance_phase``,
+``configure``, ``reset``, ``regenerate``, ``edit``) and every look (``describe``, ``state``, ``heatmaps``,
+``inspect``, ``loss_slice``, ``landscape``, ``gradient_check``) is one method, called under ``lock``.
+"""
 from __future__ import annotations
 
 import secrets
@@ -9,45 +14,13 @@ from dataclasses import asdict
 
 import numpy as np
 
+from engine import inspect
 from engine.config import TrainConfig
 from engine.trainer import Trainer
 from server import snapshot, urlstate
+from server.limits import LimitError, check_index, check_limits, check_steps
 from server.schemas import Config, View
 from server.settings import Settings
-
-
-class LimitError(ValueError):
-    """A size the client chose is over a server limit; becomes a 422 naming ``field``."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def check_limits(config: Config, settings: Settings) -> None:
-    if len(config.hidden_layers) > settings.max_layers:
-        raise LimitError("hidden_layers", f"at most {settings.max_layers} hidden layers")
-    if any(w > settings.max_width for w in config.hidden_layers):
-        raise LimitError("hidden_layers", f"at most {settings.max_width} neurons per layer")
-    if config.num_samples > settings.max_samples:
-        raise LimitError("num_samples", f"at most {settings.max_samples} samples")
-    if config.points is not None and len(config.points) > settings.max_samples:
-        raise LimitError("points", f"at most {settings.max_samples} points")
-    if config.batch_size > settings.max_batch_size:
-        raise LimitError("batch_size", f"at most {settings.max_batch_size}")
-
-
-def check_steps(trainer, steps: int, limit: int, settings: Settings, field: str = "steps") -> None:
-    """Bound one request's training work: a step count, and steps × batch × weights for big nets."""
-    if steps > limit:
-        raise LimitError(field, f"at most {limit} steps per request")
-    weights = sum(W.size for W in trainer.params[0::2])
-    batch = min(trainer.config.batch_size, len(trainer.X_train))
-    affordable = int(settings.max_work // max(1, batch * weights))
-    if steps > affordable:
-        raise LimitError(field, f"at most {affordable} steps per request for a network of {weights} weights "
-                                f"and batch size {batch}")
 
 
 def random_seed() -> str:
@@ -121,10 +94,30 @@ class Session:
             return None
         return self.share_hash(with_step=True)
 
+    # ----- changes ------------------------------------------------------------------------------
+    def step(self, n: int, settings: Settings | None = None) -> int:
+        """Run ``n`` whole iterations; with ``settings``, first refuse more than one request may ask for."""
+        if settings is not None:
+            check_steps(self.trainer, n, settings.max_steps, settings)
+        ran = self.trainer.step(n)
+        self.changed()
+        return ran
+
+    def advance_phase(self, n: int = 1) -> None:
+        """Advance ``n`` single phases of forward → loss → backward → update."""
+        for _ in range(n):
+            self.trainer.advance_phase()
+        self.changed()
+
     def reset(self) -> None:
+        """New initial weights (the next draw of the seed's stream), same data."""
         self.trainer.reset()
         self.replayable = True
         self.changed()
+
+    def regenerate(self, settings: Settings) -> None:
+        """New data from a new seed (as TFP's Regenerate), new weights."""
+        self.configure({"seed": random_seed()}, None, settings)
 
     def describe(self, settings: Settings, with_batch: bool = True) -> dict:
         """The whole ``Session`` wire object."""
@@ -157,7 +150,8 @@ class Session:
         self.changed()
         return cost
 
-    def set_parameters(self, edit, settings: Settings) -> None:
+    def edit(self, edit, settings: Settings) -> None:
+        """Set a layer's weights/biases, or one weight or bias (a ``ParameterEdit``), by hand."""
         t = self.trainer
         layers = len(t.params) // 2
         if edit.layer >= layers:
@@ -182,21 +176,47 @@ class Session:
         self.replayable = False
         self.changed()
 
+    # ----- looks --------------------------------------------------------------------------------
+    def state(self) -> dict:
+        return snapshot.state(self.trainer)
 
-def check_index(trainer, layer: int, kind: str, i: int, j: int | None) -> None:
-    """422-worthy errors for a parameter address outside the network."""
-    layers = len(trainer.params) // 2
-    if not 0 <= layer < layers:
-        raise LimitError("layer", f"layer must be from 0 to {layers - 1}")
-    fan_in, fan_out = trainer.params[2 * layer].shape
-    if kind == "bias":
-        if not 0 <= i < fan_out:
-            raise LimitError("i", f"layer {layer} has {fan_out} biases")
-        return
-    if not 0 <= i < fan_in:
-        raise LimitError("i", f"layer {layer} has {fan_in} inputs")
-    if j is None or not 0 <= j < fan_out:
-        raise LimitError("j", f"layer {layer} has {fan_out} outputs")
+    def heatmaps(self, size: int, neuron_size: int) -> dict:
+        return snapshot.heatmaps(self.trainer, size, neuron_size)
+
+    def inspect(self, sample: int, at: str = "now", weight: tuple[int, int, int] | None = None) -> dict:
+        """Train sample ``sample`` through the network and back, at the current parameters (``at="now"``) or
+        at those the last backward pass saw (``"backward"``); with ``weight`` = (layer, i, j) also that
+        weight's batch gradient as per-sample terms."""
+        t = self.trainer
+        if sample >= len(t.X_train):
+            raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
+        if weight is not None:
+            check_index(t, weight[0], "weight", weight[1], weight[2])
+        params = inspect.backward_params(t) if at == "backward" else None
+        terms = inspect.batch_terms(t, *weight) if weight is not None else None
+        return snapshot.sample_trace(inspect.trace_sample(t, sample, params), at, t.phase, terms)
+
+    def loss_slice(self, layer: int, kind: str, i: int, j: int | None, span: float | None, points: int) -> dict:
+        """The loss along one parameter (the others fixed), its slope there and the next SGD step."""
+        check_index(self.trainer, layer, kind, i, j)
+        return snapshot.finite(inspect.loss_slice(self.trainer, layer, kind, i, j, span, points))
+
+    def landscape(self, mode: str, draw: int, addresses: dict, size: int, span: float) -> dict:
+        """The loss over a plane through the parameters: two random directions (``draw`` picks the pair), or
+        the two parameters of ``addresses`` (name → (layer, kind, i, j)) in raw units."""
+        t = self.trainer
+        if mode == "random":
+            d1, d2 = inspect.random_directions(t, draw)
+        else:
+            for name, address in addresses.items():
+                check_index(t, *address, field=name)
+            d1, d2 = (inspect.unit_direction(t, *address) for address in addresses.values())
+        result = inspect.landscape(t, d1, d2, size, span)
+        return snapshot.finite({**result, "mode": mode, "span": span})
+
+    def gradient_check(self) -> list[dict]:
+        """Backprop against centred finite differences on the current batch, per layer."""
+        return snapshot.finite(inspect.gradient_check(self.trainer))
 
 
 class SessionStore:
@@ -227,7 +247,7 @@ class SessionStore:
         session = Session(secrets.token_urlsafe(12), config, view, resets=resets)
         if step:
             check_steps(session.trainer, step, self.settings.max_replay_steps, self.settings, "step")
-            session.trainer.step(step)
+            session.step(step)
         with self._lock:
             self._expire()
             while len(self._sessions) >= self.settings.max_sessions:

@@ -48,8 +48,8 @@ def state(trainer, with_batch: bool = True) -> dict:
             "weights": to_list(W), "biases": to_list(b),
             "grad_weights": to_list(grads[2 * l]) if grads else None,
             "grad_biases": to_list(grads[2 * l + 1]) if grads else None,
-            "delta_weights": to_list(steps[2 * l]) if steps else None,
-            "delta_biases": to_list(steps[2 * l + 1]) if steps else None,
+            "step_weights": to_list(steps[2 * l]) if steps else None,
+            "step_biases": to_list(steps[2 * l + 1]) if steps else None,
             "z": to_list(_layer_mean(cache.z, l + 1)) if cache else None,
             "a": to_list(_layer_mean(cache.a, l + 1)) if cache else None,
             "delta": to_list(_layer_mean(trainer.gradients.dz, l + 1) * len(trainer.x_batch))
@@ -70,6 +70,18 @@ def state(trainer, with_batch: bool = True) -> dict:
         "status": trainer.status, "loss": evaluation["loss"], "accuracy": evaluation["accuracy"],
         "layers": layers, "grad_norms": to_list(inspect.grad_norms(trainer)), "batch": batch,
     }
+
+
+def sample_trace(trace: dict, at: str, phase: str, batch_terms: dict | None) -> dict:
+    """The inspector's answer for one sample: ``engine.inspect.trace_sample``'s arrays as lists, the
+    parameters it was traced at (``at``), the trainer's phase and a weight's batch terms (or None)."""
+    return finite({
+        "index": trace["index"], "at": at, "phase": phase,
+        "input": to_list(trace["input"]), "target": float(trace["target"]), "loss": trace["loss"],
+        "dloss_dyhat": to_list(trace["dloss_dyhat"]),
+        "layers": [{name: to_list(value) for name, value in layer.items()} for layer in trace["layers"]],
+        "batch_terms": batch_terms,
+    })
 
 
 def data(trainer) -> dict:

@@ -61,7 +61,7 @@ def test_phases_advance_one_at_a_time_and_leave_their_results(client, session):
     for before, grads, after in zip(backward["layers"], backward["layers"], state["layers"]):
         # plain SGD: new = old - lr * grad, exactly what the backward phase reported
         for w_row, g_row, new_row, d_row in zip(before["weights"], grads["grad_weights"], after["weights"],
-                                                after["delta_weights"]):
+                                                after["step_weights"]):
             for w, g, new, d in zip(w_row, g_row, new_row, d_row):
                 assert new == pytest.approx(w - 0.1 * g, abs=1e-15)
                 assert d == pytest.approx(new - w, abs=1e-15)

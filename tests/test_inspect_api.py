@@ -80,7 +80,7 @@ def test_inspect_at_backward_explains_the_gradient_after_the_update(client, sess
     # the trace carries the weights it used: the current ones minus the step just taken
     layer = state["layers"][1]
     assert before["layers"][1]["weights"][0][1] == pytest.approx(
-        layer["weights"][0][1] - layer["delta_weights"][0][1], rel=1e-12)
+        layer["weights"][0][1] - layer["step_weights"][0][1], rel=1e-12)
     assert now["layers"][1]["weights"] == layer["weights"]
     # δ_j = f′(z_j) · Σ_k w_jk δ_k with the weights the trace reports
     hidden, following = before["layers"][0], before["layers"][1]

@@ -1,19 +1,19 @@
 """server.urlstate: TFP's hash rules, our extra keys, JS number semantics, and hash round trips."""
 from __future__ import annotations
 
-import math
 import random
 
 import pytest
 
 from engine.activations import ACTIVATIONS
-from engine.datasets import DATASETS
+from engine.datasets import DATASETS, PROBLEMS
 from engine.features import FEATURE_ORDER
-from engine.network import INITS
+from engine.config import ORDERS
+from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES, OUTPUTS
 from server.schemas import Config, View
-from server.urlstate import ParsedHash, format_hash, js_number, js_string, parse_hash
+from server.urlstate import KEYS, ParsedHash, choice, format_hash, parse_hash
 
 TFP_LINK_XOR = (
     "activation=linear&regularization=L1&batchSize=10&dataset=xor&regDataset=reg-plane&learningRate=0.03"
@@ -396,31 +396,6 @@ def test_format_writes_as_tfp_does(config, expected):
     assert ("&seed=" in hash_) == ("seed" in config)
 
 
-@pytest.mark.parametrize("value, text", [
-    (0.03, "0.03"), (10.0, "10"), (10, "10"), (1e-8, "1e-8"), (1.5e-7, "1.5e-7"), (1e-6, "0.000001"),
-    (1e-7, "1e-7"), (0.1 + 0.2, "0.30000000000000004"), (-0.5, "-0.5"), (0.0, "0"), (-0.0, "0"),
-    (123456.789, "123456.789"), (1e20, "100000000000000000000"), (1e21, "1e+21"), (2.5e22, "2.5e+22"),
-    (math.inf, "Infinity"), (-math.inf, "-Infinity"), (math.nan, "NaN"), (0.999, "0.999"),
-])
-def test_js_string(value, text):
-    assert js_string(value) == text
-
-
-@pytest.mark.parametrize("text, value", [
-    ("1e-3", 0.001), (" 12 ", 12.0), ("\t7\n", 7.0), ("0x1A", 26.0), ("0b11", 3.0), ("0o17", 15.0),
-    ("Infinity", math.inf), ("-Infinity", -math.inf), ("+5", 5.0), (".5", 0.5), ("5.", 5.0), ("", 0.0),
-    ("1e999", math.inf), ("-0", -0.0), ("1E2", 100.0),
-])
-def test_js_number(text, value):
-    assert js_number(text) == value
-
-
-@pytest.mark.parametrize("text", ["abc", "inf", "nan", "NaN", "1_000", "-0x1A", "0x", "1e", "1,2", "--1",
-                                  "infinity", "1 2", "١"])
-def test_js_number_nan(text):
-    assert math.isnan(js_number(text))
-
-
 # Round trips --------------------------------------------------------------------------------------------
 
 
@@ -477,9 +452,9 @@ def random_config(rng: random.Random) -> dict:
         activation=rng.choice(list(ACTIVATIONS)), optimizer=rng.choice(list(OPTIMIZERS)),
         learning_rate=rng.choice([0.03, 10 ** rng.uniform(-6, 2)]), momentum=rng.uniform(0, 0.999),
         beta1=rng.uniform(0, 0.999), beta2=rng.uniform(0, 0.9999), alpha=rng.uniform(0, 0.999),
-        eps=10 ** rng.uniform(-12, 0), regularization=rng.choice(["none", "L1", "L2"]),
+        eps=10 ** rng.uniform(-12, 0), regularization=rng.choice(list(REGULARIZATIONS)),
         regularization_rate=rng.choice([0.0, 0.001, rng.uniform(0, 10)]), batch_size=rng.randint(1, 1000),
-        init=rng.choice(list(INITS)), order=rng.choice(["shuffle", "fixed"]),
+        init=rng.choice(list(INITS)), order=rng.choice(list(ORDERS)),
         seed=rng.choice([None, f"{rng.random():.5f}", "".join(rng.choice("az09 &=#%+;,?é/")
                                                                  for _ in range(rng.randint(1, 64)))]),
     )
@@ -504,7 +479,8 @@ def test_round_trip_random(draw):
 def test_random_configs_cover_the_registries():
     drawn = [random_config(random.Random(1000 + draw)) for draw in range(200)]
     for field, registry in [("dataset", [*DATASETS, "custom"]), ("output", OUTPUTS), ("loss", LOSSES),
-                            ("optimizer", OPTIMIZERS), ("activation", ACTIVATIONS), ("init", INITS)]:
+                            ("optimizer", OPTIMIZERS), ("activation", ACTIVATIONS), ("init", INITS),
+                            ("regularization", REGULARIZATIONS), ("order", ORDERS)]:
         assert {c[field] for c in drawn} == set(registry), field
 
 
@@ -513,3 +489,35 @@ def test_random_configs_cover_the_registries():
 ])
 def test_what_the_share_url_cannot_carry(config, view, field, parsed_value):
     assert parse_hash(format_hash(config, view)).config[field] == parsed_value
+
+
+# The table --------------------------------------------------------------------------------------------
+
+CHOICE_REGISTRIES = {"activation": ACTIVATIONS, "regularization": REGULARIZATIONS, "problem": PROBLEMS,
+                     "optimizer": OPTIMIZERS, "loss": LOSSES, "output": OUTPUTS, "init": INITS, "order": ORDERS}
+
+
+def test_every_choice_key_reads_its_registry():
+    choices = {k.name: k.rule for k in KEYS.values() if k.read is choice and k.name not in ("dataset", "regDataset")}
+    assert choices == CHOICE_REGISTRIES
+
+
+@pytest.mark.parametrize("key, registry", CHOICE_REGISTRIES.items())
+def test_every_registry_entry_survives_the_url(key, registry):
+    for name in registry:
+        fits = "problem=regression&" if key == "output" and "regression" in OUTPUTS[name].problems else ""
+        result = parsed(f"{fits}{key}={name}")
+        assert not [e for e in result.ignored if e.startswith(f"{key}=")], (key, name, result.ignored)
+
+
+def test_every_config_field_has_a_key():
+    fields = {k.field for k in KEYS.values() if k.field} | {"dataset", "points", "features"}
+    assert {f for f in Config.model_fields} <= fields
+    assert {f"view.{f}" for f in View.model_fields if f != "hidden"} <= fields
+
+
+def test_format_writes_keys_in_table_order():
+    hash_ = format_hash({"dataset": "custom", "points": [[0, 0, 1]], "regularization": "L1", "seed": "s"}, {}, 3, 2)
+    written = [pair.split("=")[0] for pair in hash_.split("&")]
+    assert written == [name for name in KEYS if name in written]
+    assert set(KEYS) - set(written) == {"tutorial"}

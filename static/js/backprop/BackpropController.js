@@ -13,7 +13,7 @@ import { getInspect } from "./probes.js";
 import { Probe } from "./probe.js";
 
 export const NARRATED_PHASES_PER_SECOND = 0.5; // two seconds to read each phase's caption
-export const DELTA_SHOWN_MS = 1500; // the update phase shows the step ΔW this long, then the new weights
+export const STEP_SHOWN_MS = 1500; // the update phase shows the step ΔW this long, then the new weights
 const TRAIL_LENGTH = 12;
 
 export function createBackpropState() {
@@ -28,7 +28,7 @@ export function createBackpropState() {
     stateVersion: 0, // bumped whenever a new State arrives
     narrating: false,
     speedBeforeNarration: null,
-    showDelta: false, // the diagram still shows ΔW of the update just watched
+    showStep: false, // the diagram still shows ΔW of the update just watched
   };
 }
 
@@ -50,7 +50,7 @@ export class BackpropController {
     });
     this.seenState = null;
     this.phaseKey = null;
-    this.deltaUntil = 0;
+    this.stepUntil = 0;
     this.wasFast = false;
     this.narrationSeen = false;
     this.invalidate = invalidate;
@@ -155,11 +155,11 @@ export class BackpropController {
       this.phaseKey = key;
       // the first state after a fast run ends is its last step, not one the user watched
       const watched = phase === "update" && !fast && !this.wasFast;
-      this.deltaUntil = watched ? performance.now() + DELTA_SHOWN_MS : 0;
-      if (watched) setTimeout(this.invalidate, DELTA_SHOWN_MS + 20);
+      this.stepUntil = watched ? performance.now() + STEP_SHOWN_MS : 0;
+      if (watched) setTimeout(this.invalidate, STEP_SHOWN_MS + 20);
       this.wasFast = fast;
     }
-    app.backprop.showDelta = performance.now() < this.deltaUntil;
+    app.backprop.showStep = performance.now() < this.stepUntil;
   }
 
   /** The trace is needed by the inspector, and by the diagram and caption once a point is chosen. */

@@ -60,15 +60,15 @@ export class NetworkPhases {
     const state = app.state;
     const backprop = app.backprop;
     const fast = app.playing && app.speed?.unit !== "phase";
-    const showDelta = backprop.showDelta;
+    const showStep = backprop.showStep;
     const trace = backprop.sample != null && backprop.trace?.index === backprop.sample ? backprop.trace : null;
-    const inputs = [state, trace, fast, showDelta, backprop.target, this.builtFor, app.config];
+    const inputs = [state, trace, fast, showStep, backprop.target, this.builtFor, app.config];
     if (this.drawn && inputs.every((v, k) => v === this.drawn[k])) return;
     this.drawn = inputs;
 
     const probability = app.config.output === "sigmoid" || app.config.output === "softmax";
     const outputScale = probability ? (a) => 2 * a - 1 : (a) => a; // as the output plot colours it
-    const view = fast ? null : phaseView({ phase: state.phase, state, trace, showDelta, outputScale });
+    const view = fast ? null : phaseView({ phase: state.phase, state, trace, showStep, outputScale });
     const mode = view?.neurons ? view.neuronKind : view?.links ? `${view.phase}-links` : "none";
     if (mode !== this.view.root.dataset.phaseView || this.linksShown === null) this.revealLinks(view?.direction);
     this.view.root.dataset.phaseView = mode; // a new mode restarts the reveal animations (CSS)

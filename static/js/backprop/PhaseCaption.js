@@ -35,7 +35,7 @@ export class PhaseCaption {
     setText(this.badge, phase === "ready" ? "ready" : phase);
     this.root.dataset.phase = phase;
     const fast = app.playing && unit !== "phase";
-    const view = fast ? null : phaseView({ phase, state, trace, showDelta: backprop.showDelta });
+    const view = fast ? null : phaseView({ phase, state, trace, showStep: backprop.showStep });
     setText(this.legend, view?.legend ?? "");
     this.legend.hidden = !view?.legend;
     this.sample.hidden = backprop.sample == null;

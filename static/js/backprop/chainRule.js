@@ -56,7 +56,7 @@ function explainWeight(model, { context, target, trace, state, config }) {
   const from = neuronSymbol(context, layer, i);
   const to = neuronSymbol(context, layer + 1, j);
   const live = state.layers[layer];
-  model.facts = facts("w", live.weights[i][j], live.grad_weights?.[i]?.[j], live.delta_weights?.[i]?.[j]);
+  model.facts = facts("w", live.weights[i][j], live.grad_weights?.[i]?.[j], live.step_weights?.[i]?.[j]);
 
   const entry = trace.layers[layer];
   const a = activationsInto(trace, layer)[i];
@@ -81,7 +81,7 @@ function explainWeight(model, { context, target, trace, state, config }) {
     row: (k) => [terms.a[k], terms.delta[k], terms.terms[k]],
     mean: terms?.mean, penalty: terms?.penalty, total: terms?.total, config,
   }));
-  model.sections.push(updateSection("w", live.grad_weights?.[i]?.[j], live.delta_weights?.[i]?.[j], config, state.phase,
+  model.sections.push(updateSection("w", live.grad_weights?.[i]?.[j], live.step_weights?.[i]?.[j], config, state.phase,
     entry.weights[i][j], live.weights[i][j]));
 }
 
@@ -91,7 +91,7 @@ function explainBias(model, { context, target, trace, state, config }) {
   const { layer, j } = target;
   const to = neuronSymbol(context, layer + 1, j);
   const live = state.layers[layer];
-  model.facts = facts("b", live.biases[j], live.grad_biases?.[j], live.delta_biases?.[j]);
+  model.facts = facts("b", live.biases[j], live.grad_biases?.[j], live.step_biases?.[j]);
   const entry = trace.layers[layer];
   model.sections.push({
     id: "sample",
@@ -111,7 +111,7 @@ function explainBias(model, { context, target, trace, state, config }) {
     row: (k) => [terms.delta[k]],
     mean: live.grad_biases?.[j], penalty: null, total: live.grad_biases?.[j], config,
   }));
-  model.sections.push(updateSection("b", live.grad_biases?.[j], live.delta_biases?.[j], config, state.phase,
+  model.sections.push(updateSection("b", live.grad_biases?.[j], live.step_biases?.[j], config, state.phase,
     entry.biases[j], live.biases[j]));
 }
 

@@ -71,13 +71,13 @@ export function lossSummary(state, trace) {
  * @param {string} p.phase          the state's phase
  * @param {object} p.state          the live State
  * @param {object|null} p.trace     GET /inspect of the selected point (null: show batch means)
- * @param {boolean} p.showDelta     in the update phase: still showing ΔW (true) or the new weights
+ * @param {boolean} p.showStep     in the update phase: still showing ΔW (true) or the new weights
  * @param {Function} p.outputScale  the output's value on the colour scale (2p − 1 for a probability)
  * @returns {null | {phase, direction, neuronKind, neurons, links, biases, legend}}
  *   null: draw the weights as usual. `neurons[l][j]` = {value (colour), text}; `links[l][i][j]` and
  *   `biases[l][j]` = {value (colour), width} or null for "the weight as usual".
  */
-export function phaseView({ phase, state, trace = null, showDelta = true, outputScale = (a) => a }) {
+export function phaseView({ phase, state, trace = null, showStep = true, outputScale = (a) => a }) {
   if (!state?.layers?.length || !PHASE_NAMES.includes(phase)) return null;
   const who = trace ? `point #${trace.index}` : "the batch mean";
   const view = { phase, direction: "forward", neuronKind: null, neurons: null, links: null, biases: null, legend: "" };
@@ -109,12 +109,12 @@ export function phaseView({ phase, state, trace = null, showDelta = true, output
     return view;
   }
   // update
-  if (!showDelta || !state.layers[0].delta_weights) {
+  if (!showStep || !state.layers[0].step_weights) {
     view.legend = "Links: the new weights.";
     return view;
   }
-  view.links = logScaled(state.layers.map((l) => l.delta_weights)).cells;
-  view.biases = logScaled(state.layers.map((l) => l.delta_biases)).cells;
+  view.links = logScaled(state.layers.map((l) => l.step_weights)).cells;
+  view.biases = logScaled(state.layers.map((l) => l.step_biases)).cells;
   view.legend = "Links: the step ΔW each weight just took (log scale), then the new weights.";
   return view;
 }

@@ -1,0 +1,60 @@
+"""The bounds a client's request must keep: each breach is a ``LimitError`` that becomes a 422 naming the field."""
+from __future__ import annotations
+
+from server.schemas import Config
+from server.settings import Settings
+
+
+class LimitError(ValueError):
+    """A size the client chose is over a server limit; becomes a 422 naming ``field``."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def check_limits(config: Config, settings: Settings) -> None:
+    if len(config.hidden_layers) > settings.max_layers:
+        raise LimitError("hidden_layers", f"at most {settings.max_layers} hidden layers")
+    if any(w > settings.max_width for w in config.hidden_layers):
+        raise LimitError("hidden_layers", f"at most {settings.max_width} neurons per layer")
+    if config.num_samples > settings.max_samples:
+        raise LimitError("num_samples", f"at most {settings.max_samples} samples")
+    if config.points is not None and len(config.points) > settings.max_samples:
+        raise LimitError("points", f"at most {settings.max_samples} points")
+    if config.batch_size > settings.max_batch_size:
+        raise LimitError("batch_size", f"at most {settings.max_batch_size}")
+
+
+def check_steps(trainer, steps: int, limit: int, settings: Settings, field: str = "steps") -> None:
+    """Bound one request's training work: a step count, and steps × batch × weights for big nets."""
+    if steps > limit:
+        raise LimitError(field, f"at most {limit} steps per request")
+    weights = sum(W.size for W in trainer.params[0::2])
+    batch = min(trainer.config.batch_size, len(trainer.X_train))
+    affordable = int(settings.max_work // max(1, batch * weights))
+    if steps > affordable:
+        raise LimitError(field, f"at most {affordable} steps per request for a network of {weights} weights "
+                                f"and batch size {batch}")
+
+
+def check_index(trainer, layer: int, kind: str, i: int, j: int | None, field: str | None = None) -> None:
+    """422-worthy errors for a parameter address outside the network (``field`` names them all, if given)."""
+    layers = len(trainer.params) // 2
+    if not 0 <= layer < layers:
+        raise LimitError(field or "layer", f"layer must be from 0 to {layers - 1}")
+    fan_in, fan_out = trainer.params[2 * layer].shape
+    if kind == "bias":
+        if not 0 <= i < fan_out:
+            raise LimitError(field or "i", f"layer {layer} has {fan_out} biases")
+        return
+    if not 0 <= i < fan_in:
+        raise LimitError(field or "i", f"layer {layer} has {fan_in} inputs")
+    if j is None or not 0 <= j < fan_out:
+        raise LimitError(field or "j", f"layer {layer} has {fan_out} outputs")
+
+
+def check_at_most(field: str, value: int, limit: int) -> None:
+    if value > limit:
+        raise LimitError(field, f"at most {limit}")
