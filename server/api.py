@@ -1,4 +1,5 @@
-"""REST routes: validate, call the session under its lock, serialise. No math here."""
+"""REST routes: validate, call the session on the compute lane (through the same ``Player`` as the live
+socket), serialise. No math here."""
 from __future__ import annotations
 
 from typing import Literal, Optional
@@ -6,7 +7,9 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from server.lane import COMMAND
 from server.limits import LimitError, check_at_most
+from server.player import Player
 from server.schemas import CreateSession, ParameterEdit, PatchSession, Session as SessionModel, State, StepRequest
 from server.sessions import Session, SessionStore
 from server.settings import Settings
@@ -29,35 +32,35 @@ def get_session(session_id: str, store: SessionStore = Depends(get_store)) -> Se
     return session
 
 
-async def locked(session: Session, work, *args):
-    """Run ``work(*args)`` in a worker thread holding the session's lock (compute stays off the loop)."""
-    def run():
-        with session.lock:
-            return work(*args)
-    return await run_in_threadpool(run)
+def get_player(request: Request) -> Player:
+    return request.app.state.player
 
 
 @router.post("/sessions", status_code=201, response_model=SessionModel)
-async def create_session(body: CreateSession, store: SessionStore = Depends(get_store)):
+async def create_session(body: CreateSession, store: SessionStore = Depends(get_store),
+                         player: Player = Depends(get_player)):
     """Create a session from a config (any subset of fields) or from a share-URL hash."""
-    session = await run_in_threadpool(store.create, body.config, body.view, body.hash)
-    return await locked(session, session.describe, store.settings)
+    session = await player.lane.run(COMMAND, store.build, body.config, body.view, body.hash)
+    await run_in_threadpool(store.add, session)
+    return await player.run(session, session.describe, store.settings)
 
 
 @router.get("/sessions/{session_id}", response_model=SessionModel)
-async def read_session(session: Session = Depends(get_session), settings: Settings = Depends(get_settings)):
-    return await locked(session, session.describe, settings)
+async def read_session(session: Session = Depends(get_session), player: Player = Depends(get_player),
+                       settings: Settings = Depends(get_settings)):
+    return await player.run(session, session.describe, settings)
 
 
 @router.patch("/sessions/{session_id}", response_model=SessionModel)
 async def patch_session(body: PatchSession, session: Session = Depends(get_session),
+                        player: Player = Depends(get_player),
                         settings: Settings = Depends(get_settings)):
     """Change part of the config: learning rate, regularization, batch size and optimizer apply live;
     shape changes draw new weights; data changes draw new data."""
     def work():
         session.configure(body.config, body.view, settings)
         return session.describe(settings)
-    return await locked(session, work)
+    return await player.run(session, work)
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
@@ -68,76 +71,83 @@ async def delete_session(session_id: str, store: SessionStore = Depends(get_stor
 
 
 @router.post("/sessions/{session_id}/reset", response_model=SessionModel)
-async def reset_session(session: Session = Depends(get_session), settings: Settings = Depends(get_settings)):
+async def reset_session(session: Session = Depends(get_session), player: Player = Depends(get_player),
+                        settings: Settings = Depends(get_settings)):
     """New initial weights (the next draw of the seed's stream), same data."""
     def work():
         session.reset()
         return session.describe(settings)
-    return await locked(session, work)
+    return await player.run(session, work)
 
 
 @router.post("/sessions/{session_id}/regenerate", response_model=SessionModel)
-async def regenerate_data(session: Session = Depends(get_session), settings: Settings = Depends(get_settings)):
+async def regenerate_data(session: Session = Depends(get_session), player: Player = Depends(get_player),
+                          settings: Settings = Depends(get_settings)):
     """New data from a new seed (as TFP's Regenerate), new weights."""
     def work():
         session.regenerate(settings)
         return session.describe(settings)
-    return await locked(session, work)
+    return await player.run(session, work)
 
 
 @router.post("/sessions/{session_id}/step", response_model=State)
-async def step(body: StepRequest, session: Session = Depends(get_session),
+async def step(body: StepRequest, session: Session = Depends(get_session), player: Player = Depends(get_player),
                settings: Settings = Depends(get_settings)):
     """Run ``steps`` whole iterations (forward, loss, backward, update)."""
     def work():
         session.step(body.steps, settings)
         return session.state()
-    return await locked(session, work)
+    return await player.run(session, work)
 
 
 @router.post("/sessions/{session_id}/phase", response_model=State)
-async def phase(session: Session = Depends(get_session)):
+async def phase(session: Session = Depends(get_session), player: Player = Depends(get_player)):
     """Advance exactly one phase of forward → loss → backward → update."""
     def work():
         session.advance_phase()
         return session.state()
-    return await locked(session, work)
+    return await player.run(session, work)
 
 
 @router.put("/sessions/{session_id}/parameters", response_model=State)
 async def set_parameters(body: ParameterEdit, session: Session = Depends(get_session),
+                         player: Player = Depends(get_player),
                          settings: Settings = Depends(get_settings)):
     """Set a layer's weights/biases, or one weight or bias, by hand."""
     def work():
         session.edit(body, settings)
         return session.state()
-    return await locked(session, work)
+    return await player.run(session, work)
 
 
 @router.get("/sessions/{session_id}/heatmaps")
-async def heatmaps(session: Session = Depends(get_session), settings: Settings = Depends(get_settings),
+async def heatmaps(session: Session = Depends(get_session), player: Player = Depends(get_player),
+                   settings: Settings = Depends(get_settings),
                    size: int = Query(100, ge=2), neuron_size: int = Query(24, ge=2)):
     """Output map and every neuron's map as base64 bytes (q / 127.5 − 1 in [−1, 1]); row 0 is y = +6."""
     check_at_most("size", size, settings.max_grid)
     check_at_most("neuron_size", neuron_size, settings.max_grid)
-    return await locked(session, session.heatmaps, size, neuron_size)
+    return await player.run(session, session.heatmaps, size, neuron_size)
 
 
 ParamKind = Literal["weight", "bias"]
 
 
 @router.get("/sessions/{session_id}/slice")
-async def loss_slice(session: Session = Depends(get_session), settings: Settings = Depends(get_settings),
+async def loss_slice(session: Session = Depends(get_session), player: Player = Depends(get_player),
+                     settings: Settings = Depends(get_settings),
                      layer: int = Query(0, ge=0), kind: ParamKind = "weight", i: int = Query(0, ge=0),
                      j: Optional[int] = Query(None, ge=0), span: Optional[float] = Query(None, gt=0, le=1e3),
                      points: int = Query(81, ge=3)):
     """The loss as a function of one parameter (others fixed), its slope there and the next SGD step."""
     check_at_most("points", points, settings.max_slice_points)
-    return await locked(session, session.loss_slice, layer, kind, i, j if kind == "weight" else None, span, points)
+    return await player.run(session, session.loss_slice, layer, kind, i, j if kind == "weight" else None, span,
+                            points)
 
 
 @router.get("/sessions/{session_id}/landscape")
-async def landscape(session: Session = Depends(get_session), settings: Settings = Depends(get_settings),
+async def landscape(session: Session = Depends(get_session), player: Player = Depends(get_player),
+                    settings: Settings = Depends(get_settings),
                     size: int = Query(21, ge=3), span: float = Query(1.0, gt=0, le=1e3),
                     mode: Literal["random", "params"] = "random", draw: int = Query(0, ge=0, le=10**6),
                     p1: Optional[str] = None, p2: Optional[str] = None):
@@ -149,7 +159,7 @@ async def landscape(session: Session = Depends(get_session), settings: Settings 
     check_at_most("size", size, settings.max_landscape)
     addresses = {name: _parse_address(name, value) for name, value in (("p1", p1), ("p2", p2))} \
         if mode == "params" else {}
-    return await locked(session, session.landscape, mode, draw, addresses, size, span)
+    return await player.run(session, session.landscape, mode, draw, addresses, size, span)
 
 
 def _parse_address(name: str, value: Optional[str]) -> tuple:
@@ -165,13 +175,14 @@ def _parse_address(name: str, value: Optional[str]) -> tuple:
 
 
 @router.get("/sessions/{session_id}/gradcheck")
-async def gradient_check(session: Session = Depends(get_session)):
+async def gradient_check(session: Session = Depends(get_session), player: Player = Depends(get_player)):
     """Backprop against centred finite differences on the current batch, per layer."""
-    return await locked(session, session.gradient_check)
+    return await player.run(session, session.gradient_check)
 
 
 @router.get("/sessions/{session_id}/inspect")
-async def inspect_sample(session: Session = Depends(get_session), sample: int = Query(0, ge=0),
+async def inspect_sample(session: Session = Depends(get_session), player: Player = Depends(get_player),
+                         sample: int = Query(0, ge=0),
                          layer: Optional[int] = Query(None, ge=0), i: Optional[int] = Query(None, ge=0),
                          j: Optional[int] = Query(None, ge=0), at: Literal["now", "backward"] = "now"):
     """One training sample's every W, b, z, a, f′(z), δ and ∂ℓ/∂w; with ``layer, i, j`` also the batch
@@ -180,4 +191,4 @@ async def inspect_sample(session: Session = Depends(get_session), sample: int = 
     ``at=now`` traces at the current parameters; ``at=backward`` at those the last backward pass saw
     (before the update that followed it), so the sample's chain rule matches the reported gradient."""
     weight = (layer, i, j) if layer is not None and i is not None and j is not None else None
-    return await locked(session, session.inspect, sample, at, weight)
+    return await player.run(session, session.inspect, sample, at, weight)

@@ -1,7 +1,8 @@
 """The app factory: wires settings, the session store, routers, static files and error handling."""
 from __future__ import annotations
 
-import anyio
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -9,8 +10,9 @@ from pydantic import ValidationError
 
 from server import api, live, pages
 from server.pages import ROOT, VERSION
+from server.player import Player
 from server.limits import LimitError
-from server.sessions import SessionStore
+from server.sessions import CapacityError, SessionStore
 from server.settings import Settings
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -26,12 +28,19 @@ def _error(loc: list, message: str, kind: str) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    app = FastAPI(title="Backprop Playground", version=VERSION,
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.player.close()
+        app.state.store.close()
+
+    app = FastAPI(title="Backprop Playground", version=VERSION, lifespan=lifespan,
                   description="Step a NumPy neural network through forward, loss, backward and update. "
                               "Wire format: docs/api.md.")
     app.state.settings = settings
     app.state.store = SessionStore(settings)
-    app.state.compute_lane = anyio.CapacityLimiter(1)
+    app.state.player = Player(settings, app.state.store)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -48,6 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(LimitError)
     async def limit_error(request: Request, error: LimitError):
         return _error(["body" if request.method != "GET" else "query", error.field], error.message, "limit")
+
+    @app.exception_handler(CapacityError)
+    async def capacity_error(request: Request, error: CapacityError):
+        return JSONResponse(status_code=503, content={"detail": str(error)}, headers={"Retry-After": "10"})
 
     @app.exception_handler(ValidationError)
     async def config_error(request: Request, error: ValidationError):

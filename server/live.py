@@ -1,9 +1,10 @@
 """The live WebSocket: commands in, frames out.
 
-Training and frames are decoupled. A session's play loop trains in fair time slices on one shared
-compute lane (a capacity limiter of 1, first come first served), so one busy session cannot starve
-another; each connection's sender wakes at the frame rate and sends the latest state only when the
-previous send has finished, so a slow client skips frames instead of holding training back.
+Training and frames are decoupled. Play is owned by the session and driven by the process's
+``Player`` (server.player): its loop trains in slices on the compute lane, where commands go first and
+frames before training. Each connection's sender wakes at the frame rate (stretched under load) and
+sends the latest state only when the previous send has finished, so a slow client skips frames instead
+of holding training back.
 """
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import json
 import time
 from typing import Annotated, Any, Literal, Optional, Union
 
-import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -91,50 +91,6 @@ def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
     return origin.split("://", 1)[-1] == host
 
 
-async def _compute(app, session: Session, work, *args):
-    def run():
-        with session.lock:
-            return work(*args)
-    return await anyio.to_thread.run_sync(run, limiter=app.state.compute_lane)
-
-
-async def play_loop(app, session: Session) -> None:
-    """Train while ``session.playing``: as fast as one slice allows, or at a chosen pace."""
-    settings = app.state.settings
-    per_step, started, done, pace = 1e-4, time.monotonic(), 0, None
-    while session.playing:
-        rate, unit = session.steps_per_second, session.speed_unit
-        if (rate, unit) != pace:
-            pace, started, done = (rate, unit), time.monotonic(), 0
-        if unit == "phase":
-            due = 1 if rate is None else int(rate * (time.monotonic() - started)) + 1 - done
-        elif rate is None:
-            due = max(1, min(100_000, int(settings.slice_seconds / per_step)))
-        else:
-            due = min(int(rate * (time.monotonic() - started)) + 1 - done, settings.max_steps)
-        if due <= 0:
-            await asyncio.sleep(min(0.05, max(0.001, (done + 1) / rate - (time.monotonic() - started))))
-            continue
-        if unit == "phase":
-            await _compute(app, session, session.advance_phase, due)
-            if rate is None:
-                await asyncio.sleep(1 / settings.frame_rate)
-        else:
-            ran, seconds = await _compute(app, session, _timed_steps, session, due)
-            per_step = max(1e-6, seconds / max(ran, 1))  # compute time only, not the wait for the lane
-        done += due
-        if session.trainer.status == "diverged":
-            session.playing = False
-            session.changed()
-        await asyncio.sleep(0)  # let the other sessions' slices and the senders in
-
-
-def _timed_steps(session: Session, n: int) -> tuple[int, float]:
-    began = time.perf_counter()
-    ran = session.step(n)
-    return ran, time.perf_counter() - began
-
-
 class Connection:
     """One socket on one session."""
 
@@ -142,6 +98,7 @@ class Connection:
         self.websocket = websocket
         self.session = session
         self.app = websocket.app
+        self.player = self.app.state.player
         self.settings = self.app.state.settings
         self.fps = self.settings.frame_rate
         self.sent_revision = -1
@@ -151,14 +108,15 @@ class Connection:
         await self.websocket.send_text(json.dumps(payload, allow_nan=False))
 
     async def run(self) -> None:
-        self.session.sockets += 1
+        s, player = self.session, self.player
+        player.attach(s, self.wake)
         sender = None
         try:
             # The session message, then one frame of the same revision (heatmaps included) to draw at once.
-            self.sent_revision = self.session.revision
-            await self.send({"type": "session", **await _compute(self.app, self.session, self.session.describe,
-                                                                 self.settings)})
-            await self.send(await _compute(self.app, self.session, self.frame))
+            self.sent_revision = s.revision
+            await self.send({"type": "session", **await player.run(s, s.describe, self.settings)})
+            await self.send(await player.frame(s, self.frame))
+            player.resume(s)
             sender = asyncio.create_task(self.send_frames())
             while True:
                 text = await self.websocket.receive_text()
@@ -168,9 +126,7 @@ class Connection:
         finally:
             if sender is not None:
                 sender.cancel()
-            self.session.sockets -= 1
-            if self.session.sockets <= 0:
-                self.session.playing = False  # nobody is watching: stop burning the lane
+            await player.detach(s, self.wake)
 
     async def send_frames(self) -> None:
         """At most ``fps`` frames a second, each the latest state; nothing is sent while nothing changed."""
@@ -184,11 +140,14 @@ class Connection:
                 self.wake.clear()
                 continue
             await asyncio.sleep(max(0.0, due - time.monotonic()))
-            due = time.monotonic() + 1 / self.fps
+            began = time.perf_counter()
             self.sent_revision = self.session.revision
-            frame = await _compute(self.app, self.session, self.frame)
+            frame = await self.player.frame(self.session, self.frame)
+            text = json.dumps(frame, allow_nan=False)
+            self.player.frame_cost(time.perf_counter() - began)
+            due = time.monotonic() + self.player.frame_interval(self.fps)
             try:
-                await self.send(frame)  # a slow client holds up only its own next frame
+                await self.websocket.send_text(text)  # a slow client holds up only its own next frame
             except (WebSocketDisconnect, RuntimeError):
                 return  # the socket closed under us; run() cleans up
 
@@ -233,27 +192,22 @@ class Connection:
         await self.error(f"{field}: {first['msg']}" if field else first["msg"], field)
 
     async def execute(self, command) -> None:
-        s, app = self.session, self.app
+        s, player = self.session, self.player
         kind = command.type
         if kind == "play":
-            if not s.playing and s.trainer.status == "ok":
-                s.playing = True
-                s.play_task = asyncio.create_task(play_loop(app, s))
-            s.changed()
+            await player.play(s)
         elif kind == "pause":
-            s.playing = False
-            s.changed()
+            await player.pause(s)
         elif kind == "step":
-            await _compute(app, s, s.step, command.steps, self.settings)
+            await player.run(s, s.step, command.steps, self.settings)
         elif kind == "phase":
-            await _compute(app, s, s.advance_phase)
+            await player.advance_phase(s)
         elif kind == "speed":
-            s.steps_per_second, s.speed_unit = command.steps_per_second, command.unit
-            s.changed()
+            await player.run(s, s.set_speed, command.steps_per_second, command.unit)
         elif kind == "frame_rate":
             self.fps = min(command.fps, self.settings.frame_rate)
         elif kind == "edit":
-            await _compute(app, s, s.edit, command, self.settings)
+            await player.run(s, s.edit, command, self.settings)
         else:
             await self.reconfigure(command)
         self.wake.set()
@@ -269,7 +223,7 @@ class Connection:
             else:
                 s.configure(command.config, command.view, self.settings)
             return s.describe(self.settings)
-        await self.send({"type": "session", **await _compute(self.app, s, work)})
+        await self.send({"type": "session", **await self.player.run(s, work)})
 
 
 @router.websocket("/api/sessions/{session_id}/live")

@@ -1,8 +1,10 @@
-"""Sessions: one trainer each, guarded by a lock, kept in a bounded store with idle expiry.
+"""Sessions: one trainer each, plain data (config, arrays, counters, play state), kept in a bounded
+store with idle expiry. What cannot be stored — sockets, play loops — lives beside them (server.player).
 
-``Session`` is what routes and the live socket call: every change (``step``, ``advance_phase``,
-``configure``, ``reset``, ``regenerate``, ``edit``) and every look (``describe``, ``state``, ``heatmaps``,
-``inspect``, ``loss_slice``, ``landscape``, ``gradient_check``) is one method, called under ``lock``.
+``Session`` is what routes and the live socket call: every change (``play``, ``pause``, ``step``,
+``advance_phase``, ``configure``, ``reset``, ``regenerate``, ``edit``) and every look (``describe``,
+``state``, ``heatmaps``, ``inspect``, ``loss_slice``, ``landscape``, ``gradient_check``) is one method, run
+on the process's compute lane (server.player), one at a time.
 """
 from __future__ import annotations
 
@@ -54,21 +56,22 @@ def merge_config(current: Config, patch: dict) -> dict:
 
 
 class Session:
-    """One learner's network. Every access to ``trainer`` holds ``lock``."""
+    """One learner's network and its play state.
+
+    Play is owned here: ``play()`` hands out a token, and only the loop holding the current token may
+    train (``owns_play``); ``pause()`` and every later ``play()`` make older tokens stale."""
 
     def __init__(self, session_id: str, config: Config, view: View, resets: int = 0):
         self.id = session_id
         self.config = config
         self.view = view
         self.trainer = Trainer(to_train_config(config), resets=resets)
-        self.lock = threading.RLock()
         self.touched = time.monotonic()
         self.revision = 0  # bumped on every change a viewer should see
         self.playing = False
+        self.play_token = 0  # the one play loop allowed to train holds this number
         self.steps_per_second: float | None = None
         self.speed_unit = "step"
-        self.play_task = None
-        self.sockets = 0
         # A trained link says "these settings, N steps from the start": true until a live change mid-run
         # or a hand edit makes the run one that a replay would not reproduce.
         self.replayable = True
@@ -94,19 +97,49 @@ class Session:
             return None
         return self.share_hash(with_step=True)
 
+    # ----- play: the one owner of play state ----------------------------------------------------
+    def play(self) -> int | None:
+        """Start playing; returns the token of the loop that may now train (None: nothing to start)."""
+        if self.playing or self.trainer.status != "ok":
+            return None
+        self.playing = True
+        self.play_token += 1
+        self.changed()
+        return self.play_token
+
+    def pause(self) -> None:
+        """Stop playing; whichever loop was training finds its token stale before its next slice."""
+        if self.playing:
+            self.playing = False
+            self.play_token += 1
+        self.changed()
+
+    def owns_play(self, token: int) -> bool:
+        return self.playing and self.play_token == token
+
+    def set_speed(self, steps_per_second: float | None, unit: str) -> None:
+        self.steps_per_second, self.speed_unit = steps_per_second, unit
+        self.changed()
+
     # ----- changes ------------------------------------------------------------------------------
     def step(self, n: int, settings: Settings | None = None) -> int:
-        """Run ``n`` whole iterations; with ``settings``, first refuse more than one request may ask for."""
+        """Run ``n`` whole iterations; with ``settings``, first refuse more than one request may ask for.
+        Returns how many ran (fewer once it diverges, which pauses play)."""
         if settings is not None:
             check_steps(self.trainer, n, settings.max_steps, settings)
         ran = self.trainer.step(n)
-        self.changed()
+        self._after_training()
         return ran
 
     def advance_phase(self, n: int = 1) -> None:
         """Advance ``n`` single phases of forward → loss → backward → update."""
         for _ in range(n):
             self.trainer.advance_phase()
+        self._after_training()
+
+    def _after_training(self) -> None:
+        if self.trainer.status == "diverged":
+            self.pause()
         self.changed()
 
     def reset(self) -> None:
@@ -220,18 +253,23 @@ class Session:
 
 
 class SessionStore:
-    """Sessions by id; idle ones expire after ``session_ttl``, and the least recently used are
-    evicted when ``max_sessions`` is reached."""
+    """Sessions by id, in this process's memory. Idle ones expire after ``session_ttl``; at
+    ``max_sessions`` the least recently used idle one (no socket, not playing) makes room — its links
+    still replay it. ``in_use(session_id)`` says whether something beside a session (a socket) holds it."""
+
+    durable = False
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
+        self.in_use = lambda session_id: False
 
     def __len__(self) -> int:
         return len(self._sessions)
 
-    def create(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
+    def build(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
+        """A new session from a config or a share hash (replayed to its step=N); not yet stored."""
         step, resets = 0, 0
         view = body_view or View()
         if fragment is not None:
@@ -248,12 +286,31 @@ class SessionStore:
         if step:
             check_steps(session.trainer, step, self.settings.max_replay_steps, self.settings, "step")
             session.step(step)
+        return session
+
+    def create(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
+        session = self.build(body_config, body_view, fragment)
+        self.add(session)
+        return session
+
+    def add(self, session: Session) -> None:
         with self._lock:
             self._expire()
-            while len(self._sessions) >= self.settings.max_sessions:
-                self._sessions.popitem(last=False)
+            self._make_room()
             self._sessions[session.id] = session
-        return session
+
+    def _busy(self, session: Session) -> bool:
+        return session.playing or self.in_use(session.id)
+
+    def _make_room(self) -> None:
+        while len(self._sessions) >= self.settings.max_sessions:
+            idle = next((k for k, s in self._sessions.items() if not self._busy(s)), None)
+            if idle is None:
+                raise CapacityError(f"all {self.settings.max_sessions} sessions are in use; try again later")
+            self._evicted(self._sessions.pop(idle))
+
+    def _evicted(self, session: Session) -> None:
+        """A session leaves memory to make room (kept where a store keeps it)."""
 
     def get(self, session_id: str) -> Session | None:
         with self._lock:
@@ -264,16 +321,25 @@ class SessionStore:
                 self._sessions.move_to_end(session_id)
             return session
 
+    def save(self, session: Session) -> None:
+        """Make the session's current state the stored one (memory: it already is)."""
+
     def delete(self, session_id: str) -> bool:
         with self._lock:
             session = self._sessions.pop(session_id, None)
         if session is not None:
-            session.playing = False
+            session.pause()
         return session is not None
+
+    def close(self) -> None:
+        """Release what the store holds (connections, leases)."""
 
     def _expire(self) -> None:
         deadline = time.monotonic() - self.settings.session_ttl
-        for session_id in [k for k, s in self._sessions.items() if s.touched < deadline and not s.sockets]:
-            self._sessions[session_id].playing = False
-            del self._sessions[session_id]
+        for session_id in [k for k, s in self._sessions.items()
+                           if s.touched < deadline and not self.in_use(k)]:
+            self._sessions.pop(session_id).pause()
 
+
+class CapacityError(RuntimeError):
+    """Every session slot holds a session someone is using; becomes a 503."""

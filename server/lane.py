@@ -1,0 +1,76 @@
+"""The compute lane: one thread per server process runs every piece of NumPy work, most urgent first.
+
+A learner's click (a REST call, a command) goes before frames, and frames go before training slices,
+so a frame waits for at most the one slice that is running — never behind a round of every other
+session's slices. Within one priority, work runs first come first served: play loops that queue their
+next slice after the last one finished take turns.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import queue
+import threading
+import time
+
+COMMAND, FRAME, TRAIN = 0, 1, 2  # priorities: lower runs first
+
+
+class ComputeLane:
+    """``await lane.run(priority, work, *args)`` runs ``work(*args)`` on the lane's thread."""
+
+    def __init__(self, name: str = "compute-lane"):
+        self._queue: queue.PriorityQueue = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._name = name
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self.busy_seconds = [0.0, 0.0, 0.0]  # time spent per priority, for load estimates and benchmarks
+
+    async def run(self, priority: int, work, *args):
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._ensure_thread()
+        self._queue.put((priority, next(self._order), work, args, loop, future))
+        return await future
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
+                self._thread.start()
+
+    def close(self) -> None:
+        """Stop the thread once the work already queued has run."""
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put((TRAIN + 1, next(self._order), None, (), None, None))
+            self._thread.join(timeout=5)
+
+    def _serve(self) -> None:
+        while True:
+            priority, _, work, args, loop, future = self._queue.get()
+            if work is None:
+                return
+            if future.cancelled():  # the caller gave up before its turn (a closed socket)
+                continue
+            began = time.perf_counter()
+            try:
+                result, error = work(*args), None
+            except BaseException as caught:  # handed to the awaiting coroutine, raised there
+                result, error = None, caught
+            self.busy_seconds[priority] += time.perf_counter() - began
+            try:
+                loop.call_soon_threadsafe(_settle, future, result, error)
+            except RuntimeError:
+                pass  # that event loop has closed: nobody waits for this result
+
+
+def _settle(future: asyncio.Future, result, error) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
