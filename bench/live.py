@@ -18,6 +18,8 @@ from pathlib import Path
 
 import websockets
 
+from server import frames
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,8 +49,8 @@ async def watch(base: str, session_id: str, seconds: float, play: bool = True) -
                 text = await asyncio.wait_for(ws.recv(), timeout=0.5)
             except asyncio.TimeoutError:
                 continue
-            message = json.loads(text)
-            if message["type"] == "frame":
+            message = frames.decode(text)[0] if isinstance(text, bytes) else json.loads(text)
+            if message["type"] == "frame":  # binary frames (the default) and JSON ones alike
                 sizes.append(len(text))
                 steps.append(message["state"]["step"])
         await ws.send(json.dumps({"type": "pause"}))

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from server import snapshot
+from server import frames
 from server.limits import LimitError
 from server.schemas import ParameterEdit
 from server.sessions import Session
@@ -72,14 +72,22 @@ class FrameRate(_Message):
     fps: float = Field(gt=0, le=120)
 
 
+class FrameFormat(_Message):
+    """Frames as one binary message (the default) or as JSON text (``?format=json`` on the URL does the same)."""
+
+    type: Literal["frame_format"]
+    format: Literal[frames.FORMATS]
+
+
 class Edit(ParameterEdit):
     type: Literal["edit"]
 
 
-Command = TypeAdapter(Annotated[Union[Play, Pause, Step, PhaseStep, Reset, Regenerate, Configure, Speed, FrameRate, Edit],
+Command = TypeAdapter(Annotated[Union[Play, Pause, Step, PhaseStep, Reset, Regenerate, Configure, Speed, FrameRate,
+                                      FrameFormat, Edit],
                                 Field(discriminator="type")])
 COMMAND_TYPES = ("play", "pause", "step", "phase", "reset", "regenerate", "configure", "speed",
-                 "frame_rate", "edit")
+                 "frame_rate", "frame_format", "edit")
 
 
 def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
@@ -103,19 +111,37 @@ class Connection:
         self.fps = self.settings.frame_rate
         self.sent_revision = -1
         self.wake = asyncio.Event()
+        self.format = websocket.query_params.get("format", "binary")
+        self.sending = asyncio.Lock()  # the sender task and a command's answer take turns on the socket
 
     async def send(self, payload: dict) -> None:
-        await self.websocket.send_text(json.dumps(payload, allow_nan=False))
+        async with self.sending:
+            await self.websocket.send_text(json.dumps(payload, allow_nan=False))
+
+    async def send_frame(self, revision: int, frame: bytes | dict, again: bool = False) -> None:
+        """Send a frame unless one as new (a command's answer) went out while this one was built;
+        ``again``: send it even if that revision went out already (the answer to ``frame_format``)."""
+        async with self.sending:
+            if revision < self.sent_revision or (revision == self.sent_revision and not again):
+                return
+            self.sent_revision = revision
+            if isinstance(frame, bytes):
+                await self.websocket.send_bytes(frame)
+            else:
+                await self.websocket.send_text(json.dumps(frame, allow_nan=False))
 
     async def run(self) -> None:
         s, player = self.session, self.player
         player.attach(s, self.wake)
         sender = None
         try:
+            if self.format not in frames.FORMATS:
+                await self.error(f"format: expected one of {', '.join(frames.FORMATS)}; frames stay binary",
+                                 "format")
+                self.format = "binary"
             # The session message, then one frame of the same revision (heatmaps included) to draw at once.
-            self.sent_revision = s.revision
             await self.send({"type": "session", **await player.run(s, s.describe, self.settings)})
-            await self.send(await player.frame(s, self.frame))
+            await self.send_frame(*await player.frame(s, self.frame))
             player.resume(s)
             sender = asyncio.create_task(self.send_frames())
             while True:
@@ -140,24 +166,28 @@ class Connection:
                 self.wake.clear()
                 continue
             await asyncio.sleep(max(0.0, due - time.monotonic()))
+            if self.session.revision <= self.sent_revision:
+                continue  # a command's answer carried this revision while we slept
             began = time.perf_counter()
-            self.sent_revision = self.session.revision
-            frame = await self.player.frame(self.session, self.frame)
-            text = json.dumps(frame, allow_nan=False)
+            revision, frame = await self.player.frame(self.session, self.frame)
             self.player.frame_cost(time.perf_counter() - began)
             due = time.monotonic() + self.player.frame_interval(self.fps)
             try:
-                await self.websocket.send_text(text)  # a slow client holds up only its own next frame
+                await self.send_frame(revision, frame)  # a slow client holds up only its own next frame
             except (WebSocketDisconnect, RuntimeError):
                 return  # the socket closed under us; run() cleans up
 
-    def frame(self) -> dict:
-        s, t = self.session, self.session.trainer
-        return {"type": "frame", "revision": s.revision, "playing": s.playing,
-                "steps_per_second": s.steps_per_second, "speed_unit": s.speed_unit,
-                "trained_hash": s.trained_hash(self.settings),
-                "state": snapshot.state(t, with_batch=not s.playing or s.speed_unit == "phase"),
-                "heatmaps": snapshot.heatmaps(t, self.settings.heatmap_size, self.settings.neuron_map_size)}
+    def frame(self) -> tuple[int, bytes | dict]:
+        """The latest state as a frame in this connection's format, with the revision it shows."""
+        if self.format == "json":
+            return self.session.revision, frames.json_frame(self.session, self.settings)
+        return self.session.revision, frames.binary_frame(self.session, self.settings)
+
+    def answer(self, work, *args) -> tuple[int, bytes | dict]:
+        """Run a command's ``work``, then build its frame in the same turn on the compute lane: the
+        answer to a Step goes out before anything else queued for this session is built."""
+        work(*args)
+        return self.frame()
 
     async def error(self, message: str, field: str | None = None) -> None:
         await self.send({"type": "error", "message": message, "field": field})
@@ -199,15 +229,18 @@ class Connection:
         elif kind == "pause":
             await player.pause(s)
         elif kind == "step":
-            await player.run(s, s.step, command.steps, self.settings)
+            return await self.send_frame(*await player.run(s, self.answer, s.step, command.steps, self.settings))
         elif kind == "phase":
-            await player.advance_phase(s)
+            return await self.send_frame(*await player.run(s, self.answer, s.advance_phase))
         elif kind == "speed":
             await player.run(s, s.set_speed, command.steps_per_second, command.unit)
         elif kind == "frame_rate":
             self.fps = min(command.fps, self.settings.frame_rate)
+        elif kind == "frame_format":
+            self.format = command.format
+            return await self.send_frame(*await player.frame(s, self.frame), again=True)
         elif kind == "edit":
-            await player.run(s, s.edit, command, self.settings)
+            return await self.send_frame(*await player.run(s, self.answer, s.edit, command, self.settings))
         else:
             await self.reconfigure(command)
         self.wake.set()

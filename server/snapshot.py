@@ -35,41 +35,64 @@ def _layer_mean(values, l):
     return None if values is None or values[l] is None else values[l].mean(axis=0)
 
 
-def state(trainer, with_batch: bool = True) -> dict:
-    """The ``State`` of a trainer: counters, losses, every layer's parameters and latest phase results."""
-    evaluation = trainer.evaluate()
+def layer_arrays(trainer) -> list[dict]:
+    """Every layer's parameters and latest phase results, as float64 arrays (None before that phase).
+
+    One dict per weight matrix, input side first: ``weights (fan_in, fan_out)``, ``biases (fan_out,)``,
+    their gradients and the step just taken, and the batch means ``z``, ``a``, ``delta`` of the neurons
+    it feeds. The JSON State and the binary frame both read these, so the names live here only.
+    """
     grads = trainer.gradients.grads if trainer.gradients is not None else None
     steps = trainer.steps
     cache = trainer.cache
     layers = []
     for l in range(len(trainer.params) // 2):
-        W, b = trainer.params[2 * l], trainer.params[2 * l + 1]
         layers.append({
-            "weights": to_list(W), "biases": to_list(b),
-            "grad_weights": to_list(grads[2 * l]) if grads else None,
-            "grad_biases": to_list(grads[2 * l + 1]) if grads else None,
-            "step_weights": to_list(steps[2 * l]) if steps else None,
-            "step_biases": to_list(steps[2 * l + 1]) if steps else None,
-            "z": to_list(_layer_mean(cache.z, l + 1)) if cache else None,
-            "a": to_list(_layer_mean(cache.a, l + 1)) if cache else None,
-            "delta": to_list(_layer_mean(trainer.gradients.dz, l + 1) * len(trainer.x_batch))
+            "weights": trainer.params[2 * l], "biases": trainer.params[2 * l + 1],
+            "grad_weights": grads[2 * l] if grads else None,
+            "grad_biases": grads[2 * l + 1] if grads else None,
+            "step_weights": steps[2 * l] if steps else None,
+            "step_biases": steps[2 * l + 1] if steps else None,
+            "z": _layer_mean(cache.z, l + 1) if cache else None,
+            "a": _layer_mean(cache.a, l + 1) if cache else None,
+            "delta": _layer_mean(trainer.gradients.dz, l + 1) * len(trainer.x_batch)
             if trainer.gradients is not None else None,
         })
-    batch = None
-    if with_batch and trainer.x_batch is not None:
-        batch = {
-            "indices": trainer.batch_index.tolist(),
-            "inputs": to_list(trainer.x_batch),
-            "targets": to_list(trainer.display_targets(trainer.t_batch)),
-            "outputs": to_list(cache.a[-1]) if cache is not None else [],
-            "losses": to_list(trainer.losses) if trainer.losses is not None else None,
-            "cost": trainer.cost if trainer.cost is not None and np.isfinite(trainer.cost) else None,
-        }
+    return layers
+
+
+def batch_arrays(trainer) -> dict | None:
+    """The current mini-batch: train ``indices``, ``inputs (n, d)``, ``targets``, ``outputs (n, k)``,
+    per-sample ``losses`` (after the loss phase) and their mean ``cost``; None before a batch is drawn."""
+    if trainer.x_batch is None:
+        return None
+    cache = trainer.cache
     return {
-        "step": trainer.step_count, "epoch": trainer.epoch, "phase": trainer.phase,
-        "status": trainer.status, "loss": evaluation["loss"], "accuracy": evaluation["accuracy"],
-        "layers": layers, "grad_norms": to_list(inspect.grad_norms(trainer)), "batch": batch,
+        "indices": trainer.batch_index,
+        "inputs": trainer.x_batch,
+        "targets": trainer.display_targets(trainer.t_batch),
+        "outputs": cache.a[-1] if cache is not None else np.empty((0,)),
+        "losses": trainer.losses,
+        "cost": trainer.cost if trainer.cost is not None and np.isfinite(trainer.cost) else None,
     }
+
+
+def counters(trainer) -> dict:
+    """The State's scalars: step, epoch, phase, status, loss and accuracy."""
+    evaluation = trainer.evaluate()
+    return {"step": trainer.step_count, "epoch": trainer.epoch, "phase": trainer.phase,
+            "status": trainer.status, "loss": evaluation["loss"], "accuracy": evaluation["accuracy"]}
+
+
+def state(trainer, with_batch: bool = True) -> dict:
+    """The ``State`` of a trainer: counters, losses, every layer's parameters and latest phase results."""
+    layers = [{name: to_list(value) for name, value in layer.items()} for layer in layer_arrays(trainer)]
+    batch = batch_arrays(trainer) if with_batch else None
+    if batch is not None:
+        batch = {"indices": batch["indices"].tolist(), "cost": batch["cost"],
+                 **{name: to_list(batch[name]) for name in ("inputs", "targets", "outputs", "losses")}}
+    return {**counters(trainer), "layers": layers, "grad_norms": to_list(inspect.grad_norms(trainer)),
+            "batch": batch}
 
 
 def sample_trace(trace: dict, at: str, phase: str, batch_terms: dict | None) -> dict:
@@ -93,11 +116,10 @@ def feature_info(trainer) -> list[dict]:
     return [{"name": n, "label": FEATURES[n].label} for n in trainer.config.features]
 
 
-def quantise(values) -> str:
-    """Values in [-1, 1] (clipped) as base64 bytes: q = round((v + 1)·127.5); NaN → 127."""
+def quantise_bytes(values) -> np.ndarray:
+    """Values in [-1, 1] (clipped) as bytes q = round((v + 1)·127.5), same shape; NaN → 127."""
     v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
-    q = np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
-    return base64.b64encode(q.tobytes()).decode("ascii")
+    return np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 
 
 def output_scale(trainer, y_hat) -> np.ndarray:
@@ -109,17 +131,26 @@ def output_scale(trainer, y_hat) -> np.ndarray:
     return y_hat[:, 0]
 
 
-def heatmaps(trainer, size: int, neuron_size: int) -> dict:
-    """The output map at ``size``² and every neuron's map (input features included) at ``neuron_size``²."""
+def heatmap_bytes(trainer, size: int, neuron_size: int) -> dict:
+    """Every map as uint8 rows (row 0 at the top): ``output (size²,)``, ``classes (k, size²)`` for softmax
+    (else None), and ``neurons``: per layer, input features first and the output last, ``(units, n²)``."""
     with np.errstate(all="ignore"):
         y_hat = inspect.grid_maps(trainer, size)[-1]
         small = inspect.grid_maps(trainer, neuron_size)
-        neurons = [[quantise(a[:, k]) for k in range(a.shape[1])] for a in small[:-1]]
-        out_small = output_scale(trainer, small[-1])
-        neurons.append([quantise(out_small)] if trainer.config.output != "softmax"
-                       else [quantise(2 * small[-1][:, k] - 1) for k in range(small[-1].shape[1])])
-        classes = None
+        neurons = [quantise_bytes(a.T) for a in small[:-1]]
         if trainer.config.output == "softmax":
-            classes = [quantise(2.0 * y_hat[:, k] - 1.0) for k in range(y_hat.shape[1])]
-        return {"size": size, "neuron_size": neuron_size, "extent": 6.0,
-                "output": quantise(output_scale(trainer, y_hat)), "classes": classes, "neurons": neurons}
+            neurons.append(quantise_bytes(2.0 * small[-1].T - 1.0))
+            classes = quantise_bytes(2.0 * y_hat.T - 1.0)
+        else:
+            neurons.append(quantise_bytes(output_scale(trainer, small[-1])[None, :]))
+            classes = None
+        return {"output": quantise_bytes(output_scale(trainer, y_hat)), "classes": classes, "neurons": neurons}
+
+
+def heatmaps(trainer, size: int, neuron_size: int) -> dict:
+    """The output map at ``size``² and every neuron's map (input features included) at ``neuron_size``²."""
+    maps = heatmap_bytes(trainer, size, neuron_size)
+    text = lambda row: base64.b64encode(row.tobytes()).decode("ascii")  # noqa: E731
+    return {"size": size, "neuron_size": neuron_size, "extent": 6.0, "output": text(maps["output"]),
+            "classes": None if maps["classes"] is None else [text(row) for row in maps["classes"]],
+            "neurons": [[text(row) for row in layer] for layer in maps["neurons"]]}

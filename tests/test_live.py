@@ -9,7 +9,7 @@ from starlette.websockets import WebSocketDisconnect
 
 
 def live(client, session, **headers):
-    return client.websocket_connect(f"/api/sessions/{session['id']}/live", headers=headers)
+    return client.websocket_connect(f"/api/sessions/{session['id']}/live?format=json", headers=headers)
 
 
 def receive(ws, kind: str, limit: int = 200) -> dict:

@@ -7,6 +7,7 @@
  */
 import * as api from "./api.js";
 import { EVENTS } from "./events.js";
+import { decodeFrame } from "./frames.js";
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 const UNKNOWN_SESSION = 4404; // the close code of a socket whose session the server does not know
@@ -78,6 +79,7 @@ export class SessionController {
   connect() {
     const token = ++this.connectToken;
     const socket = new WebSocket(api.liveUrl(this.session.id));
+    socket.binaryType = "arraybuffer"; // frames come as one binary message each (frames.js)
     this.socket = socket;
     this.live = false; // true once this socket has said "session": before that, an error means "no such session"
     socket.addEventListener("open", () => {
@@ -90,7 +92,8 @@ export class SessionController {
       this.resumePlay = false;
     });
     socket.addEventListener("message", (event) => {
-      if (token === this.connectToken) this.receive(JSON.parse(event.data));
+      if (token !== this.connectToken) return;
+      this.receive(typeof event.data === "string" ? JSON.parse(event.data) : decodeFrame(event.data));
     });
     socket.addEventListener("close", (event) => {
       if (token !== this.connectToken) return;

@@ -46,9 +46,13 @@ export function paintClassProbability(canvas, bytes, k) {
   context.putImageData(image, 0, 0);
 }
 
-/** Decode a base64 map, remembering the last few so that a map shown twice is decoded once. */
+/**
+ * The bytes of a map: a binary frame's Uint8Array as it is; a JSON frame's base64 decoded, remembering
+ * the last few so that a map shown twice is decoded once.
+ */
 const decoded = new Map();
 export function decodeMap(text) {
+  if (text instanceof Uint8Array) return text;
   let bytes = decoded.get(text);
   if (!bytes) {
     bytes = decodeBase64(text);
