@@ -10,13 +10,30 @@ from engine.datasets import DATASETS, PROBLEMS
 from engine.features import FEATURE_ORDER, FEATURES
 from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
-from engine.outputs import LOSSES, OUTPUTS
+from engine.outputs import LOSSES, OUTPUTS, check_head
 from server.assets import asset_dir
 
 templates = Jinja2Templates(directory=asset_dir("templates"))
 router = APIRouter()
 
 VERSION = "0.1.0"
+
+
+def _fits(problem: str, num_classes: int, output: str, loss: str) -> bool:
+    try:
+        check_head(problem, num_classes, output, loss)
+    except ValueError:
+        return False
+    return True
+
+
+def _output_entry(o) -> dict:
+    """An output head and what it works with: the losses that fit it, and whether it takes 3+ classes."""
+    problem = o.problems[0]
+    classes = 2 if problem == "classification" else 0
+    losses = [name for name in LOSSES if _fits(problem, classes, o.name, name)]
+    return {"name": o.name, "label": o.label, "formula": o.formula, "problems": list(o.problems), "losses": losses,
+            "multiclass": "classification" in o.problems and _fits("classification", 3, o.name, losses[0])}
 
 
 def registries() -> dict:
@@ -26,8 +43,7 @@ def registries() -> dict:
                      for d in DATASETS.values()],
         "features": [{"name": n, "label": FEATURES[n].label} for n in FEATURE_ORDER],
         "activations": [{"name": a.name, "label": a.label, "formula": a.formula} for a in ACTIVATIONS.values()],
-        "outputs": [{"name": o.name, "label": o.label, "formula": o.formula, "problems": list(o.problems)}
-                    for o in OUTPUTS.values()],
+        "outputs": [_output_entry(o) for o in OUTPUTS.values()],
         "losses": [{"name": l.name, "label": l.label, "formula": l.formula} for l in LOSSES.values()],
         "optimizers": [{"name": o.name, "label": o.label, "rule": o.rule} for o in OPTIMIZERS.values()],
         "inits": [{"name": i.name, "label": i.label} for i in INITS.values()],

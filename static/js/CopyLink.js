@@ -12,9 +12,11 @@ export class CopyLink {
    * @param {object} [options]
    * @param {(app) => string} [options.hashOf]  the hash to copy (default: the share hash)
    * @param {(app) => string} [options.titleOf]  the button's tooltip for this state, if it changes
+   * @param {HTMLElement} [options.note]  a visible line saying why the button is disabled (its tooltip's words)
    */
-  constructor(button, { hashOf = (app) => app.shareHash, titleOf = null } = {}) {
+  constructor(button, { hashOf = (app) => app.shareHash, titleOf = null, note = null } = {}) {
     this.button = button;
+    this.note = note;
     this.label = button.textContent.trim();
     this.hashOf = hashOf;
     this.titleOf = titleOf;
@@ -70,6 +72,12 @@ export class CopyLink {
     if (this.titleOf) {
       const title = this.titleOf(app);
       if (this.button.title !== title) this.button.title = title;
+      if (this.note) {
+        // a disabled button shows no tooltip to a pointer or a finger: say why in words beside it
+        const why = hash || !app.state?.step ? "" : title;
+        this.note.hidden = !why;
+        setText(this.note, why);
+      }
     }
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The small card that shows a weight's or bias's value while the pointer is on it (TFP's hovercard).
+ * The small card that shows a weight's or bias's value while the pointer is on it (TFP's hovercard) — in
+ * the backward phase the ∂L/∂w its link shows, in the update phase the step ΔW it took, each with the value.
  * A click opens the parameter in the inspector, whose value field edits it; the card never takes focus.
  * A target is {layer, kind: "weight"|"bias", i, j}: weights[layer][i][j] or biases[layer][j].
  */
 import { setText } from "./dom.js";
 import { formatParameter } from "./format.js";
-import { parameterValue } from "./backprop/names.js";
+import { hoverQuantity } from "./backprop/phaseView.js";
 
 export class HoverCard {
   constructor(root) {
@@ -38,12 +39,16 @@ export class HoverCard {
 
   refresh() {
     if (!this.target) return;
-    setText(this.label, this.target.kind === "bias" ? "Bias" : "Weight");
-    setText(this.value, formatParameter(parameterValue(this.state, this.target)));
+    const shown = hoverQuantity(this.state, this.diagram, this.target);
+    setText(this.label, shown.label);
+    const detail = shown.detail ? ` (${shown.detail}${formatParameter(shown.detailValue)})` : "";
+    setText(this.value, `${formatParameter(shown.value)}${detail}`);
+    this.root.dataset.shows = shown.label;
   }
 
   update(app) {
     this.state = app.state;
+    this.diagram = app.backprop?.diagram ?? null; // the phase's numbers: the card shows what the link shows
     if (!this.root.hidden) this.refresh();
   }
 }

@@ -32,13 +32,25 @@ export function targetKind(element) {
 
 export class KeyboardShortcuts {
   constructor(target, bus) {
+    let tookKey = null; // the key whose press was a shortcut: its release must not press a button as well
     target.addEventListener("keydown", (event) => {
-      if (event.repeat && event.key === " ") return;
+      if (event.repeat && event.key === " ") {
+        if (tookKey === " ") event.preventDefault();
+        return;
+      }
       const action = actionForKey(event, targetKind(document.activeElement));
       if (!action) return;
       event.preventDefault();
+      tookKey = event.key;
       const [name, detail] = VERBS[action];
       bus.emit(name, detail);
+    });
+    // A button clicked with the mouse keeps the focus, and a browser presses a focused button when Space is
+    // released: once Space was play/pause, its release is not a click on the data set clicked before.
+    target.addEventListener("keyup", (event) => {
+      if (event.key !== tookKey) return;
+      tookKey = null;
+      event.preventDefault();
     });
   }
 }

@@ -10,6 +10,16 @@ const COLORS = { train: "#8a8a8a", test: "#111111" };
 const BANDS = { train: "rgba(138,138,138,0.25)", test: "rgba(17,17,17,0.18)" };
 const PAD = { top: 4, bottom: 4, left: 2, right: 2 };
 
+const LOG_SCALE_SPAN = 1e3; // a curve whose largest loss is this many times its smallest is drawn on a log scale
+
+function smallestLoss(buckets) {
+  let low = Infinity;
+  for (const bucket of buckets) {
+    for (const name of ["train", "test"]) if (bucket[name].min > 0 && bucket[name].min < low) low = bucket[name].min;
+  }
+  return Number.isFinite(low) ? low : 0;
+}
+
 export class LossChart {
   constructor(root, { invalidate }) {
     this.root = root;
@@ -54,8 +64,16 @@ export class LossChart {
     const innerWidth = width - PAD.left - PAD.right;
     const innerHeight = height - PAD.top - PAD.bottom;
     const xOf = (step) => PAD.left + ((step - extent.firstStep) / span) * innerWidth;
-    const yOf = (loss) => PAD.top + innerHeight - (loss / extent.max) * innerHeight;
     const buckets = history.buckets;
+    // A run that diverged spans many decades: on a log scale its calm start still reads beside the blow-up.
+    const low = smallestLoss(buckets);
+    const logScale = low > 0 && extent.max / low > LOG_SCALE_SPAN;
+    const [bottom, top] = [Math.log10(low), Math.log10(extent.max)];
+    const yOf = logScale
+      ? (loss) => PAD.top + innerHeight - ((Math.log10(Math.max(loss, low)) - bottom) / (top - bottom)) * innerHeight
+      : (loss) => PAD.top + innerHeight - (loss / extent.max) * innerHeight;
+    this.root.classList.toggle("is-log-scale", logScale);
+    this.canvas.setAttribute("aria-label", logScale ? "Loss curve (log scale: the loss grew by many decades)" : "Loss curve");
 
     for (const name of ["train", "test"]) {
       // the spread inside each bucket (min..max), then the line through each bucket's last value

@@ -77,7 +77,10 @@ export class NetworkView {
   toggleFeature(name) {
     const features = this.config.features;
     const next = features.includes(name) ? features.filter((f) => f !== name) : [...features, name];
-    if (next.length === 0) return; // the server needs at least one input
+    if (next.length === 0) { // the network needs at least one input: say so rather than do nothing
+      this.bus.emit(EVENTS.NOTICE, { message: "The network needs at least one input: turn another one on first, then this one off." });
+      return;
+    }
     const order = this.registries.features.map((f) => f.name);
     next.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     this.bus.emit(EVENTS.CONFIGURE, { config: { features: next } });

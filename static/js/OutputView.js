@@ -43,8 +43,10 @@ export class OutputView {
     const { state, view } = app;
     for (const toggle of this.toggles) toggle.checked = Boolean(view[toggle.dataset.view]);
     const diverged = state?.status === "diverged";
-    setText(this.metrics.lossTrain, diverged ? "diverged" : formatLoss(state?.loss?.train));
-    setText(this.metrics.lossTest, diverged ? "diverged" : formatLoss(state?.loss?.test));
+    // a diverged run still shows its loss while it is a number: how far it went is the lesson
+    const lossText = (value) => (diverged && (value == null || !Number.isFinite(value)) ? "diverged" : formatLoss(value));
+    setText(this.metrics.lossTrain, lossText(state?.loss?.train));
+    setText(this.metrics.lossTest, lossText(state?.loss?.test));
     const accuracy = state?.accuracy;
     for (const row of this.accuracyRows) row.hidden = !accuracy;
     setText(this.metrics.accuracyTrain, formatPercent(accuracy?.train));

@@ -3,19 +3,27 @@
  *
  * Verbs from the views go out as socket messages; what the server says comes back as nouns on the bus.
  * The share hash of every session message goes into the URL. A dropped socket reconnects with backoff
- * to the same session id; if the server no longer knows it, a new session is made from the last hash.
+ * to the same session id. If the server no longer knows it (a restart, an expiry), the page makes it again:
+ * from its trained link when that replays this very run (checked: the same step and weights), else from its
+ * share link, and a notice says plainly what was lost. The server's refusals reach the learner in words
+ * (messages.js), never as the server's validation text.
  */
 import * as api from "./api.js";
 import { EVENTS } from "./events.js";
 import { decodeFrame } from "./frames.js";
+import { linkRefusalMessage, refusalMessage } from "./messages.js";
+import { lostRunMessage, sameRun } from "./recovery.js";
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 const UNKNOWN_SESSION = 4404; // the close code of a socket whose session the server does not know
 
 export class SessionController {
-  constructor(bus) {
+  constructor(bus, { maxReplaySteps = Infinity } = {}) {
     this.bus = bus;
+    this.maxReplaySteps = maxReplaySteps;
     this.session = null; // the last full session message
+    this.state = null; // the last State the page was shown
+    this.trainedHash = ""; // the last trained link the server offered ("" when a replay would not give the run back)
     this.socket = null;
     this.queue = []; // messages sent while the socket was down
     this.attempt = 0;
@@ -56,12 +64,12 @@ export class SessionController {
       this.acceptSession(await api.createSession(hash));
     } catch (error) {
       if (error.status === 422 && hash) {
-        const message = `This link could not be opened (${error.message}); here is the default playground.`;
-        this.bus.emit(EVENTS.SERVER_ERROR, { message });
+        console.info("the server refused the link:", error.message);
+        this.bus.emit(EVENTS.SERVER_ERROR, { message: linkRefusalMessage({ message: error.message }) });
         await this.start("");
       } else {
         this.status("failed");
-        this.bus.emit(EVENTS.SERVER_ERROR, { message: `Could not start a session: ${error.message}` });
+        this.bus.emit(EVENTS.SERVER_ERROR, { message: "Could not start a session: is the server running? Reload to retry." });
       }
       return;
     }
@@ -70,6 +78,8 @@ export class SessionController {
 
   acceptSession(session) {
     this.session = session;
+    if (session.state) this.state = session.state;
+    if ("trained_hash" in session) this.trainedHash = session.trained_hash ?? "";
     if (typeof session.share_hash === "string") {
       history.replaceState(history.state, "", `#${session.share_hash}`);
     }
@@ -114,11 +124,14 @@ export class SessionController {
       }
       case "frame":
         this.playing = Boolean(message.playing);
+        if (message.state) this.state = message.state;
+        if ("trained_hash" in message) this.trainedHash = message.trained_hash ?? "";
         this.bus.emit(EVENTS.FRAME, { frame: message });
         break;
       case "error":
         if (!this.live) break; // the close that follows (UNKNOWN_SESSION) makes a new session
-        this.bus.emit(EVENTS.SERVER_ERROR, { message: message.message, field: message.field });
+        console.info("the server refused a message:", message.message);
+        this.bus.emit(EVENTS.SERVER_ERROR, { message: refusalMessage(message), field: message.field });
         this.resync();
         break;
       default:
@@ -143,13 +156,30 @@ export class SessionController {
     if (token === this.connectToken) this.connect();
   }
 
-  /** The server forgot the session (restart, expiry): make a new one from the last share hash. */
+  /** The server forgot the session (restart, expiry): make it again, by replay where that gives this run back. */
   async restart() {
     const token = ++this.connectToken;
     this.status("reconnecting");
+    const lost = this.state;
+    const trained = this.trainedHash;
     try {
-      this.acceptSession(await api.createSession(this.session?.share_hash ?? ""));
-      if (token === this.connectToken) this.connect();
+      let session = null;
+      let replayed = false;
+      if (trained && lost?.step) {
+        session = await api.createSession(trained);
+        replayed = sameRun(session.state, lost);
+      }
+      if (!replayed) session = await api.createSession(this.session?.share_hash ?? "");
+      if (token !== this.connectToken) return;
+      this.acceptSession(session);
+      const step = lost?.step ?? 0;
+      if (step) {
+        const message = replayed
+          ? `The server restarted: this run was replayed to step ${step}, exactly as it was.`
+          : lostRunMessage({ step, trained, maxReplaySteps: this.maxReplaySteps });
+        this.bus.emit(EVENTS.NOTICE, { message, lasting: !replayed });
+      }
+      this.connect();
     } catch {
       if (token === this.connectToken) this.reconnectLater();
     }

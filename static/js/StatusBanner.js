@@ -1,20 +1,35 @@
 /**
- * One line that says plainly what is wrong, if anything: a diverged run (with the hint to lower the
- * learning rate), a lost connection, or the server's refusal of a change.
+ * One line that says plainly what is wrong or what just happened, if anything: a diverged run (what
+ * happened and what to try), a lost connection, the server's refusal of a change, or a notice (a choice
+ * that changed another, a run lost in a restart). Each goes when its cause does.
  */
 import { setText } from "./dom.js";
+import { formatLoss, formatRate } from "./format.js";
 
 export const ERROR_SHOWN_MS = 6000;
+export const NOTICE_SHOWN_MS = 8000;
+
+/** What the banner says about a diverged run: what happened, and what to try. Pure. */
+export function divergedStatus(app) {
+  const state = app.state;
+  const loss = state.loss?.train;
+  const what = loss == null
+    ? `the loss grew until it could no longer be computed`
+    : `the loss grew to ${formatLoss(loss)}, more than a million times where it started`;
+  const config = app.config ?? {};
+  const rate = config.learning_rate;
+  const tries = [`Lower the learning rate${rate ? ` (now ${formatRate(rate)})` : ""}`];
+  if (config.activation === "relu" || config.activation === "linear") tries.push("or try tanh");
+  return {
+    kind: "diverged",
+    message: `Training diverged at step ${state.step}: ${what}. Each update overshot and made the next one larger.`,
+    hint: `${tries.join(" ")}, then press Reset (R) to start again from new weights.`,
+  };
+}
 
 /** What the banner says for an app state: {kind, message, hint} or null. Pure. */
 export function statusOf(app, now = Date.now()) {
-  if (app.state?.status === "diverged") {
-    return {
-      kind: "diverged",
-      message: "Training diverged: the loss grew too large to compute.",
-      hint: "Lower the learning rate, then press Reset.",
-    };
-  }
+  if (app.state?.status === "diverged") return divergedStatus(app);
   if (app.connection === "reconnecting") {
     return { kind: "connection", message: "Connection to the server lost.", hint: "Reconnecting…" };
   }
@@ -23,6 +38,9 @@ export function statusOf(app, now = Date.now()) {
   }
   if (app.error && now - app.error.at < ERROR_SHOWN_MS) {
     return { kind: "error", message: app.error.message, hint: "" };
+  }
+  if (app.notice && (app.notice.lasting || now - app.notice.at < NOTICE_SHOWN_MS)) {
+    return { kind: "notice", message: app.notice.message, hint: "" };
   }
   return null;
 }

@@ -12,6 +12,7 @@ export const EVENTS = Object.freeze({
   CONNECTION: "connection", // {status: "connecting"|"open"|"reconnecting"|"failed"}
   SERVER_ERROR: "server-error", // {message, field?}
   HOVER: "hover", // {neuron: {layer, index} | null}: the map the output plot shows
+  NOTICE: "notice", // {message}: one line for the learner (a choice that changed another, a choice refused)
 
   // verbs: what the user asks for
   TOGGLE_PLAY: "toggle-play",

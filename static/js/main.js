@@ -7,13 +7,15 @@ import { ControlVisibility } from "./ControlVisibility.js";
 import { CopyLink } from "./CopyLink.js";
 import { DataPanel } from "./DataPanel.js";
 import { EVENTS, createBus } from "./events.js";
+import { formatCount } from "./format.js";
 import { HoverCard } from "./HoverCard.js";
 import { KeyboardShortcuts } from "./KeyboardShortcuts.js";
 import { LossChart } from "./LossChart.js";
+import { MiniOutput } from "./MiniOutput.js";
 import { NetworkView } from "./NetworkView.js";
 import { OutputView } from "./OutputView.js";
 import { SessionController } from "./SessionController.js";
-import { ERROR_SHOWN_MS, StatusBanner } from "./StatusBanner.js";
+import { ERROR_SHOWN_MS, NOTICE_SHOWN_MS, StatusBanner } from "./StatusBanner.js";
 import { applyFrame, applyLocalChange, applySession, createAppState } from "./store.js";
 import { TopBar } from "./TopBar.js";
 import { BackpropController } from "./backprop/BackpropController.js";
@@ -52,6 +54,7 @@ const views = [
   new PhaseCaption(byId("phase-caption"), bus),
   new Inspector(byId("inspector"), bus),
   new OutputView(byId("output"), bus, registries),
+  new MiniOutput(byId("mini-output"), byId("output-heatmap")), // after OutputView: it copies its plot
   new SamplePicker(byId("output").querySelector(".output-plot"), bus),
   new DerivativeView(byId("derivative-view"), { invalidate }),
   new LandscapeView(byId("landscape-view"), { invalidate }),
@@ -64,16 +67,27 @@ const views = [
   new CopyLink(byId("copy-trained-link"), {
     // the server offers no trained hash when a replay would not give this network back
     hashOf: (now) => now.trainedHash,
-    titleOf: (now) => trainedLinkTitle(now.state?.step ?? 0, Boolean(now.trainedHash)),
+    titleOf: (now) => trainedLinkTitle(now, Boolean(now.trainedHash)),
+    note: byId("copy-trained-why"),
   }),
   card,
 ];
 
-function trainedLinkTitle(step, available) {
+function trainedLinkTitle(now, available) {
+  const step = now.state?.step ?? 0;
   if (!step) return "Copy a link to this network as trained: available once it has taken a step";
   if (!available) {
-    return "No trained link for this run: a setting changed while it trained, a weight was set by hand, " +
-      "or it is longer than a link replays. Reset (R) to start a run that can be shared.";
+    const { max_replay_steps: maxSteps, max_work: maxWork } = now.limits;
+    const weights = (now.state?.layers ?? []).reduce((sum, l) => sum + l.weights.length * (l.weights[0]?.length ?? 0) +
+      l.biases.length, 0);
+    const work = step * (now.config?.batch_size ?? 1) * weights;
+    if (step > maxSteps || work > maxWork) {
+      return `No trained link: a link replays at most ${formatCount(maxSteps)} steps` +
+        `${work > maxWork && step <= maxSteps ? " of this size" : ""}, and this run has taken ${formatCount(step)}. ` +
+        "Copy link shares the setup; Reset (R) starts a run that can be shared.";
+    }
+    return "No trained link: a setting changed while it trained, or a weight was set by hand, so a replay " +
+      "would not give this network back. Reset (R) starts a run that can be shared.";
   }
   return `Copy a link that opens this network after its ${step} step${step === 1 ? "" : "s"}: ` +
     "the same setup, trained again exactly as here";
@@ -102,9 +116,22 @@ bus.on(EVENTS.SERVER_ERROR, ({ message }) => {
   invalidate();
   setTimeout(invalidate, ERROR_SHOWN_MS + 50);
 });
+bus.on(EVENTS.NOTICE, ({ message, lasting = false }) => {
+  app.notice = { message, at: Date.now(), lasting };
+  invalidate();
+  setTimeout(invalidate, NOTICE_SHOWN_MS + 50);
+});
+// a banner about something the user did goes when the user does something else: its cause is gone
+for (const verb of [EVENTS.CONFIGURE, EVENTS.RESET, EVENTS.REGENERATE, EVENTS.TOGGLE_PLAY, EVENTS.PLAY, EVENTS.STEP,
+  EVENTS.PHASE, EVENTS.SET_PARAMETER]) {
+  bus.on(verb, () => {
+    app.error = null;
+    app.notice = null;
+  });
+}
 // verbs that change what a control shows: show it at once, the server's reply confirms it
 bus.on(EVENTS.CONFIGURE, (change) => (applyLocalChange(app, change), invalidate()));
 
 new KeyboardShortcuts(document, bus);
-new SessionController(bus).start(location.hash.slice(1));
+new SessionController(bus, { maxReplaySteps: limits.max_replay_steps }).start(location.hash.slice(1));
 invalidate();

@@ -4,6 +4,7 @@
  * Views never keep their own copy of server data: they read this object in `update(app)`. Every
  * sub-object the server replaces is replaced here too, so a view can tell "changed" by identity.
  */
+import { rememberSetup } from "./configRules.js";
 import { LossHistory } from "./lossHistory.js";
 
 export function createAppState({ registries, limits, version }) {
@@ -22,7 +23,9 @@ export function createAppState({ registries, limits, version }) {
     playing: false,
     speed: { stepsPerSecond: null, unit: "step" }, // the server's pace; unit "phase" = narrated play
     connection: "connecting",
-    error: null, // {message, at}
+    error: null, // {message, at}: the server refused something (in the learner's words, messages.js)
+    notice: null, // {message, at, lasting}: one line for the learner (a choice that changed another, a lost run)
+    memory: {}, // per problem type: the data set, output and loss it had last (configRules.rememberSetup)
     hover: null, // {layer, index}: the neuron whose map the output plot shows
     history: new LossHistory(),
     revision: 0, // bumped by every change; views may use it to skip identical repaints
@@ -39,6 +42,7 @@ export function applySession(app, session) {
   const dataChanged = session.data !== undefined;
   app.session = session;
   app.config = session.config;
+  app.memory = rememberSetup(app.memory, session.config);
   app.view = { ...app.view, ...(session.view ?? {}) };
   app.shareHash = session.share_hash ?? app.shareHash;
   if ("trained_hash" in session) app.trainedHash = session.trained_hash ?? ""; // null: no replayable link

@@ -9,6 +9,7 @@
  */
 import { EVENTS } from "../events.js";
 import { networkContext, sameTarget, targetExists } from "./names.js";
+import { phaseView } from "./phaseView.js";
 import { getInspect } from "./probes.js";
 import { Probe } from "./probe.js";
 
@@ -29,12 +30,20 @@ export function createBackpropState() {
     narrating: false,
     speedBeforeNarration: null,
     showStep: false, // the diagram still shows ΔW of the update just watched
+    diagram: null, // what the diagram's links and tiles show now (phaseView.js), null: the weights as usual
   };
 }
 
 /** The train index whose numbers are shown: the chosen one, else the first of the current batch. */
 export function shownSample(backprop) {
   return backprop.sample ?? backprop.lastBatch?.[0] ?? 0;
+}
+
+/** What the data points depend on: a change of any of these gives other points. */
+function dataIdentity(config) {
+  if (!config) return null;
+  const { problem, dataset, seed, num_samples: count, noise, train_percent: train, points } = config;
+  return JSON.stringify([problem, dataset, seed, count, noise, train, points?.length ?? 0, points?.[0] ?? null]);
 }
 
 export class BackpropController {
@@ -102,13 +111,22 @@ export class BackpropController {
   update(app) {
     const backprop = app.backprop;
     if (!app.state || !app.session) return;
+    const dataKey = dataIdentity(app.config);
+    if (dataKey !== this.dataKey) {
+      // new points (Regenerate, another data set): indices into the old ones mean nothing now
+      this.dataKey = dataKey;
+      backprop.lastBatch = null;
+      backprop.sample = null;
+    }
     if (app.state !== this.seenState) {
       this.seenState = app.state;
       backprop.stateVersion++;
       if (app.state.batch?.indices?.length) backprop.lastBatch = app.state.batch.indices;
+      else if (app.state.phase === "ready") backprop.lastBatch = null; // a fresh run has drawn no batch yet
     }
     this.followNarration(app);
     this.timeUpdate(app);
+    this.decideDiagram(app);
     const context = networkContext(app);
     if (backprop.target && context && !targetExists(context, backprop.target)) {
       backprop.target = null;
@@ -160,6 +178,22 @@ export class BackpropController {
       this.wasFast = fast;
     }
     app.backprop.showStep = performance.now() < this.stepUntil;
+  }
+
+  /** What the diagram shows in this phase (the same object until one of its inputs changes): the diagram,
+   * its caption and the hover card all read `app.backprop.diagram`. */
+  decideDiagram(app) {
+    const backprop = app.backprop;
+    const fast = app.playing && app.speed?.unit !== "phase";
+    const trace = backprop.sample != null && backprop.trace?.index === backprop.sample ? backprop.trace : null;
+    const output = app.config?.output;
+    const inputs = [app.state, trace, fast, backprop.showStep, output];
+    if (this.diagramInputs && inputs.every((v, k) => v === this.diagramInputs[k])) return;
+    this.diagramInputs = inputs;
+    const probability = output === "sigmoid" || output === "softmax";
+    const outputScale = probability ? (a) => 2 * a - 1 : (a) => a; // as the output plot colours it
+    backprop.diagram = fast ? null : phaseView({ phase: app.state.phase, state: app.state, trace,
+      showStep: backprop.showStep, outputScale });
   }
 
   /** The trace is needed by the inspector, and by the diagram and caption once a point is chosen. */

@@ -46,7 +46,8 @@ export class GradientHealth {
     if (!state) return;
     if (state !== this.seenState) {
       this.seenState = state;
-      if (state.grad_norms) this.history.push(state.step, state.grad_norms);
+      // a diverged state's norms may be NaN: the chart keeps the last finite history instead
+      if (state.grad_norms?.every((n) => n != null && Number.isFinite(n))) this.history.push(state.step, state.grad_norms);
       else if (state.step === 0) this.history.clear();
     }
     const count = state.layers.length;

@@ -10,12 +10,13 @@
  * phaseView.js.
  */
 import { cssColor } from "../colors.js";
-import { el, setText } from "../dom.js";
+import { el, setText, svgEl } from "../dom.js";
 import { linkWidth } from "../networkLayout.js";
-import { formatValue } from "./numbers.js";
-import { phaseView } from "./phaseView.js";
+import { formatTile, formatValue } from "./numbers.js";
+import { stepLabels } from "./phaseView.js";
 
 const REVEAL_STEP_S = 0.22; // delay between one column's reveal and the next
+const MAX_STEP_LABELS = 12; // ΔW numbers written on the diagram at once
 
 export class NetworkPhases {
   constructor(networkView) {
@@ -60,15 +61,11 @@ export class NetworkPhases {
     const state = app.state;
     const backprop = app.backprop;
     const fast = app.playing && app.speed?.unit !== "phase";
-    const showStep = backprop.showStep;
-    const trace = backprop.sample != null && backprop.trace?.index === backprop.sample ? backprop.trace : null;
-    const inputs = [state, trace, fast, showStep, backprop.target, this.builtFor, app.config];
+    const view = backprop.diagram; // BackpropController decides it
+    const inputs = [state, view, fast, backprop.target, this.builtFor, app.config];
     if (this.drawn && inputs.every((v, k) => v === this.drawn[k])) return;
     this.drawn = inputs;
 
-    const probability = app.config.output === "sigmoid" || app.config.output === "softmax";
-    const outputScale = probability ? (a) => 2 * a - 1 : (a) => a; // as the output plot colours it
-    const view = fast ? null : phaseView({ phase: state.phase, state, trace, showStep, outputScale });
     const mode = view?.neurons ? view.neuronKind : view?.links ? `${view.phase}-links` : "none";
     if (mode !== this.view.root.dataset.phaseView || this.linksShown === null) this.revealLinks(view?.direction);
     this.view.root.dataset.phaseView = mode; // a new mode restarts the reveal animations (CSS)
@@ -76,6 +73,7 @@ export class NetworkPhases {
     // NetworkView paints the weights of every new state; repaint here only to show a phase or to leave one
     if (view?.links || view?.biases || this.linksShown !== false) this.paintLinks(view, state);
     this.linksShown = Boolean(view?.links || view?.biases);
+    this.paintStepLabels(fast ? null : stepLabels(state));
     this.paintLoss(view, app);
     this.markInspected(backprop.target);
   }
@@ -119,6 +117,31 @@ export class NetworkPhases {
     for (const { rect, layer, j } of this.view.biases) {
       const cell = view?.biases?.[layer]?.[j];
       rect.setAttribute("fill", cssColor(cell ? cell.value : state.layers[layer]?.biases?.[j] ?? 0));
+    }
+  }
+
+  /** The update phase writes each link's ΔW beside it (a wide network: only the largest steps, so the
+   * numbers stay readable; hovering any link shows its own). */
+  paintStepLabels(labels) {
+    if (!this.labels || this.labels.parentNode !== this.view.svg) {
+      this.labels = svgEl("g", { class: "network-phases-steps" });
+      this.view.svg.append(this.labels);
+    }
+    this.labels.replaceChildren();
+    if (!labels) return;
+    const shown = labels.length > MAX_STEP_LABELS
+      ? [...labels].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, MAX_STEP_LABELS) : labels;
+    const wanted = new Set(shown.map(({ layer, i, j }) => `${layer}:${i}:${j}`));
+    for (const { path, layer, i, j } of this.view.links) {
+      if (!wanted.has(`${layer}:${i}:${j}`)) continue;
+      const value = labels.find((l) => l.layer === layer && l.i === i && l.j === j).value;
+      const length = path.getTotalLength();
+      const fanOut = this.tiles[layer + 1]?.length ?? 1;
+      const at = path.getPointAtLength(length * (0.3 + 0.4 * (fanOut > 1 ? j / (fanOut - 1) : 0.5))); // spread by target
+      const label = svgEl("text", { x: at.x.toFixed(1), y: (at.y - 3).toFixed(1), class: "network-phases-step",
+        "data-layer": layer, "data-i": i, "data-j": j, "data-value": String(value) });
+      label.textContent = `Δ${formatTile(value)}`;
+      this.labels.append(label);
     }
   }
 

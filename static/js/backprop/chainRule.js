@@ -278,6 +278,13 @@ function updateSection(symbol, gradient, step, config, phase, before, now) {
     section.note = `${config.optimizer} turns the gradient into a step with its running averages, ` +
       `so Δ${symbol} is not just −η·∂L/∂${symbol}.`;
   }
+  if (phase === "update" && step == null && gradient != null) {
+    // a hand edit since the update: its step moved weights that are gone, and the gradient was recomputed
+    section.heading = "Update: set by hand since the last step";
+    section.note = `A parameter was set by hand after the last update, so the step it took no longer applies ` +
+      `and is not shown. Every number above is at the current weights: the gradient was computed again on the ` +
+      `same batch, and the next update will use it.`;
+  }
   if (phase === "update" && step != null) {
     section.heading = "Update: the step just taken";
     section.lines.push([text(`${symbol}:`), term("before", before, "The value the gradient was computed at"),

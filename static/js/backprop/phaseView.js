@@ -118,3 +118,36 @@ export function phaseView({ phase, state, trace = null, showStep = true, outputS
   view.legend = "Links: the step ΔW each weight just took (log scale), then the new weights.";
   return view;
 }
+
+/** In the update phase, every link's step ΔW as {layer, i, j, value}; null in any other phase (or when the
+ * step is not known: a hand edit since the update). */
+export function stepLabels(state) {
+  if (state?.phase !== "update" || !state.layers?.[0]?.step_weights) return null;
+  const labels = [];
+  state.layers.forEach((layer, l) => layer.step_weights.forEach((row, i) => row.forEach((value, j) => {
+    labels.push({ layer: l, i, j, value });
+  })));
+  return labels;
+}
+
+/**
+ * What hovering a weight or bias shows: the quantity its link shows in this phase — ∂L/∂w in the backward
+ * phase (of the chosen point, or the batch), ΔW in the update phase — with the value itself; otherwise the
+ * value alone. `diagram` is phaseView's answer (or null). Returns {label, value, detail}.
+ */
+export function hoverQuantity(state, diagram, { layer, kind, i, j }) {
+  const entry = state?.layers?.[layer];
+  if (!entry) return { label: kind === "bias" ? "Bias" : "Weight", value: null, detail: "" };
+  const symbol = kind === "bias" ? "b" : "w";
+  const value = kind === "bias" ? entry.biases?.[j] : entry.weights?.[i]?.[j];
+  const plain = { label: kind === "bias" ? "Bias" : "Weight", value, detail: "" };
+  if (diagram?.phase === "backward") {
+    const cell = kind === "bias" ? diagram.biases?.[layer]?.[j] : diagram.links?.[layer]?.[i]?.[j];
+    if (cell) return { label: `∂L/∂${symbol}`, value: cell.raw, detail: `${symbol} = `, detailValue: value };
+  }
+  if (state.phase === "update") {
+    const step = kind === "bias" ? entry.step_biases?.[j] : entry.step_weights?.[i]?.[j];
+    if (step != null) return { label: `Δ${symbol}`, value: step, detail: `now ${symbol} = `, detailValue: value };
+  }
+  return plain;
+}
