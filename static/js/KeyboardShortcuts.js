@@ -13,8 +13,9 @@ const VERBS = {
 
 const TEXT_INPUTS = new Set(["text", "number", "search", "email", "url", "tel", "password"]);
 
-/** What kind of element has the focus, in keyboard.js's terms. */
-export function targetKind(element) {
+/** What kind of element has the focus, in keyboard.js's terms. `pointed` is the element a pointer pressed
+ * last: a button it focused is "other" (Space plays, rather than pressing that button again). */
+export function targetKind(element, pointed = null) {
   if (!element || element === document.body) return "other";
   if (element.isContentEditable || element.tagName === "TEXTAREA") return "text";
   if (element.tagName === "SELECT") return "select";
@@ -24,8 +25,9 @@ export function targetKind(element) {
     return "button"; // checkbox, radio: Space toggles them
   }
   if (element.tagName === "BUTTON") {
-    // A button focused by a mouse click should not swallow Space; one reached with Tab should.
-    return element.matches(":focus-visible") ? "button" : "other";
+    // A button focused by a mouse click should not swallow Space; one reached with Tab should. (Not
+    // :focus-visible: a browser turns it on for the clicked button as soon as a key is pressed.)
+    return element === pointed ? "other" : "button";
   }
   return "other";
 }
@@ -33,12 +35,15 @@ export function targetKind(element) {
 export class KeyboardShortcuts {
   constructor(target, bus) {
     let tookKey = null; // the key whose press was a shortcut: its release must not press a button as well
+    let pointed = null; // the button a pointer pressed last (it keeps the focus after the click)
+    target.addEventListener("pointerdown", (event) => (pointed = event.target.closest?.("button") ?? null), true);
     target.addEventListener("keydown", (event) => {
+      if (event.key === "Tab") pointed = null; // the keyboard moves the focus on: its buttons are the keyboard's
       if (event.repeat && event.key === " ") {
         if (tookKey === " ") event.preventDefault();
         return;
       }
-      const action = actionForKey(event, targetKind(document.activeElement));
+      const action = actionForKey(event, targetKind(document.activeElement, pointed));
       if (!action) return;
       event.preventDefault();
       tookKey = event.key;

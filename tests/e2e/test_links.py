@@ -36,7 +36,7 @@ def test_every_control_is_named_and_visible_by_default(playground):
     page = playground.open(CIRCLE).page
     visible = control_visibility(page)
     expected = {"resetButton", "playButton", "stepButton", "phaseStep", "speed", "learningRate", "activation",
-                "init", "optimizer", "loss", "regularization", "regularizationRate", "problem", "dataset",
+                "init", "optimizer", "output", "loss", "advanced", "regularization", "regularizationRate", "problem", "dataset",
                 "percTrainData", "noise", "batchSize", "regenerate", "numHiddenLayers", "numNeurons",
                 "showTestData", "discretize", "copyLink", "copyTrainedLink", "narrate",
                 "x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"}

@@ -26,12 +26,16 @@ def test_the_page_reconnects_after_a_server_restart_with_the_same_setup(browser,
 
         own_server.start()  # a new process: the old session is gone, the page makes it again from its link
         page.wait_for_function("() => document.body.dataset.connection === 'open'", timeout=20_000)
-        page.wait_for_function("() => document.querySelector('#status-banner').hidden", timeout=3000)
+        # its trained link replays the same run: the page says so, at the same step
+        page.wait_for_function("() => document.querySelector('#status-banner').dataset.kind === 'notice'")
+        assert "replayed to step 1" in page.inner_text("#status-banner")
         assert page.evaluate("location.hash") == hash_before
         assert page.input_value("#activation") == "relu"
         assert page.locator(".node-neuron").count() == 6
+        assert page.inner_text("#step-counter").strip() == "1"
         page.click("#step")
-        page.wait_for_function("() => document.querySelector('#step-counter').textContent.trim() === '1'")
+        page.wait_for_function("() => document.querySelector('#step-counter').textContent.trim() === '2'")
+        page.wait_for_function("() => document.querySelector('#status-banner').hidden", timeout=3000)
     finally:
         context.close()
     assert not browser_errors, browser_errors

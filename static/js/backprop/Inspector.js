@@ -173,9 +173,11 @@ export class Inspector {
   }
 
   statusText(app, trace) {
-    const moved = trace.at === "backward" && trace.phase === "update";
+    const stepKnown = app.state?.layers?.[0]?.step_weights != null; // none after a hand edit: all is at the new weights
+    const moved = trace.at === "backward" && trace.phase === "update" && stepKnown;
     const sample = `Numbers for point #${trace.index}${app.backprop.sample == null ? " (the first of the batch)" : ""}`;
-    const when = moved ? ", at the weights before this update" : "";
+    const edited = trace.phase === "update" && !stepKnown;
+    const when = moved ? ", at the weights before this update" : edited ? ", at the weights as they are now" : "";
     return `${sample}${when} — click a point in the output plot to choose another.`;
   }
 

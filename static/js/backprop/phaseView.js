@@ -119,13 +119,13 @@ export function phaseView({ phase, state, trace = null, showStep = true, outputS
   return view;
 }
 
-/** In the update phase, every link's step ΔW as {layer, i, j, value}; null in any other phase (or when the
- * step is not known: a hand edit since the update). */
+/** In the update phase, every link's nonzero step ΔW as {layer, i, j, value}; null in any other phase (or
+ * when the step is not known: a hand edit since the update). */
 export function stepLabels(state) {
   if (state?.phase !== "update" || !state.layers?.[0]?.step_weights) return null;
   const labels = [];
   state.layers.forEach((layer, l) => layer.step_weights.forEach((row, i) => row.forEach((value, j) => {
-    labels.push({ layer: l, i, j, value });
+    if (value !== 0) labels.push({ layer: l, i, j, value }); // a weight that did not move needs no number
   })));
   return labels;
 }
