@@ -15,14 +15,14 @@ import pytest
 
 from engine import network
 from engine.config import TrainConfig
-from engine.optimizers import OPTIMIZERS
+from engine.gradcheck import numeric_gradient, relative_error
+from engine.optimizers import OPTIMIZERS, Hyper
 from engine.outputs import LOSSES
 from engine.trainer import PHASES, Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = TrainConfig()  # circle, 500 points, 50 % train → 250, hidden 4,2 tanh, sigmoid + cross-entropy, sgd
 ALL_FEATURES = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
-H = 1e-5
 TOLERANCE = 1e-7
 
 
@@ -154,16 +154,8 @@ def test_backward_phase_is_the_gradient_of_the_objective(config, regularization)
     X, T = trainer.x_batch, trainer.t_batch
     params = copy_params(trainer)
     for i, (p, g) in enumerate(zip(params, trainer.gradients.grads)):
-        numeric = np.zeros_like(p)
-        for index in np.ndindex(*p.shape):
-            original = p[index]
-            p[index] = original + H
-            plus = trainer.objective(params, X, T)
-            p[index] = original - H
-            minus = trainer.objective(params, X, T)
-            p[index] = original
-            numeric[index] = (plus - minus) / (2 * H)
-        error = np.linalg.norm(g - numeric) / max(np.linalg.norm(g), np.linalg.norm(numeric), 1e-8)
+        numeric = numeric_gradient(lambda: trainer.objective.value(params, X, T), p)
+        error = relative_error(g, numeric)
         assert error < TOLERANCE, f"param {i}: analytic {g.tolist()}, numeric {numeric.tolist()}"
 
 
@@ -173,7 +165,7 @@ def test_objective_is_data_cost_plus_penalty():
     data_loss = trainer.evaluate()["loss"]["train"]
     penalty = network.penalty(trainer.params, "L2", 0.01)
     assert penalty > 0
-    assert trainer.objective(trainer.params, trainer.X_train, trainer.T_train) == pytest.approx(
+    assert trainer.objective.value(trainer.params, trainer.X_train, trainer.T_train) == pytest.approx(
         data_loss + penalty, rel=1e-14)
 
 
@@ -289,6 +281,7 @@ def test_a_different_seed_gives_different_data_and_weights():
 CHILD = """
 import hashlib, sys
 from engine.config import TrainConfig
+from engine.gradcheck import numeric_gradient, relative_error
 from engine.trainer import Trainer
 config = TrainConfig(dataset="spiral", noise=20, optimizer="adam", learning_rate=0.01,
                      features=("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"),
@@ -579,3 +572,31 @@ def test_params_are_views_of_one_flat_theta_through_every_path():
     trainer.reset()
     np.testing.assert_array_equal(joined(), trainer.theta)
     assert all(np.shares_memory(p, trainer.theta) for p in trainer.params)
+
+
+def test_a_step_that_meets_a_diverging_forward_leaves_that_forward_readable():
+    trainer = Trainer(EXPLODING.changed(activation="linear", learning_rate=0.01))
+    for layer, W in enumerate(trainer.params[0::2]):
+        W[...] = 1e300
+    trainer.params_edited()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trainer.step(3)
+    assert trainer.phase == "forward" and trainer.status == "diverged"
+    assert not np.isfinite(trainer.cache.a[-1]).all()
+    assert trainer.losses is None and trainer.gradients is None and trainer.steps is None
+
+
+def test_trainers_given_one_batch_order_see_the_same_batches():
+    # Two optimizers on one batch sequence: the second trainer takes a clone of the first's order.
+    sgd, adam = Trainer(BASE), Trainer(BASE.changed(optimizer="adam", features=("x", "y", "sinX")))
+    adam.batches = sgd.batches.clone()
+    for _ in range(30):
+        sgd.step(1), adam.step(1)
+        assert sgd.batch_index.tolist() == adam.batch_index.tolist()
+    assert sgd.epoch == adam.epoch == 1
+
+
+def test_hyperparameter_defaults_are_the_configs():
+    assert Hyper() == Hyper.of(TrainConfig())
+    assert Hyper.of(BASE.changed(learning_rate=0.5, eps=1e-6)).learning_rate == 0.5
