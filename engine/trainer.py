@@ -9,12 +9,13 @@ A training iteration is written once, as four kernels (``_forward``, ``_loss``, 
 that read and write the trainer's fields. The public phases run one kernel each and leave its results for
 viewers; ``step(n)`` runs the same kernels back to back, skipping only what nobody reads between two
 iterations (the per-sample losses, d cost / d x). Nothing here raises or warns on divergence: a non-finite
-output or parameter sets ``status = "diverged"`` (see ``_check``) and stepping stops until ``reset``.
+output or parameter, or a loss that is not finite or exceeds ``DIVERGENCE`` × the loss at the start of the
+run (``diverging``), sets ``status = "diverged"`` and stepping stops until ``reset``.
 
 The trainer's state is plain fields: ``config``, ``resets``, ``theta`` (all parameters; ``params`` are
 views of it), ``opt_state``, ``batches`` (order, generator, cursor), ``step_count``, ``epoch``, ``status``,
-``history``, and the last iteration's results (``phase``, the batch, ``cache``, ``losses``, ``cost``,
-``gradients``, ``step_flat``). Data, encodings and the objective follow from ``config`` alone.
+``start_loss``, ``history``, and the last iteration's results (``phase``, the batch, ``cache``, ``losses``,
+``cost``, ``gradients``, ``step_flat``). Data, encodings and the objective follow from ``config`` alone.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
 
 PHASES = ("forward", "loss", "backward", "update")
 HISTORY = 200  # parameter snapshots kept for the landscape trajectory
+DIVERGENCE = 1e6  # a loss this many times the run's starting loss counts as diverged
 
 
 class Trainer:
@@ -102,6 +104,18 @@ class Trainer:
         self.history: deque[Array] = deque(maxlen=HISTORY)
         self._clear_phases()
         self._record()
+        self._start_run()
+
+    def _start_run(self) -> None:
+        """The loss divergence is measured against: the train loss of the weights a run starts from."""
+        self.start_loss = None
+        self.start_loss = self.evaluate()["loss"]["train"]
+
+    def diverging(self, loss: float) -> bool:
+        """Is ``loss`` not finite, or more than ``DIVERGENCE`` times the run's starting loss?"""
+        if not math.isfinite(loss):
+            return True
+        return bool(self.start_loss) and loss > DIVERGENCE * self.start_loss
 
     def changed(self) -> None:
         """Mark parameters, data or loss as changed, so cached evaluations are recomputed."""
@@ -138,6 +152,8 @@ class Trainer:
                 return "data"
             self._encode_data()
             if changes.keys() <= LIVE_FIELDS:
+                if "loss" in changes:  # a loss in other units: measure divergence from here on
+                    self._start_run()
                 if "optimizer" in changes:
                     self.opt_state = optimizers.OptimizerState()
                 if changes.keys() & {"batch_size", "order"}:
@@ -166,7 +182,8 @@ class Trainer:
         with np.errstate(all="ignore"):
             self._loss()
         self.phase = "loss"
-        self._check(self.cost)
+        if self.diverging(self.cost):
+            self.status = "diverged"
 
     def backward(self) -> None:
         """Phase 3: gradients of the full objective (data cost + penalty) for every layer and the input."""
@@ -200,8 +217,8 @@ class Trainer:
     def step(self, n: int = 1) -> int:
         """Run ``n`` whole iterations (finishing a phased one first); returns how many ran.
 
-        The phases' kernels back to back; the output is checked for divergence every 8 iterations and
-        the parameters after the last, which then reads as a phased iteration would have left it.
+        The phases' kernels back to back; the batch loss is checked for divergence every 8 iterations,
+        and the last iteration's loss and parameters, which then read as a phased iteration leaves them.
         """
         ran = 0
         if self.phase not in ("ready", "update"):
@@ -215,21 +232,25 @@ class Trainer:
         with np.errstate(all="ignore"):
             while ran < n:
                 forward()
-                if ran % 8 == 0 and not math.isfinite(float(self.cache.z[-1].sum())):
-                    diverged = True
-                    break
+                if ran % 8 == 0:
+                    self._loss()
+                    if self.diverging(self.cost):
+                        diverged = True
+                        break
                 backward(input_grad=False)
                 update()
                 ran, whole = ran + 1, whole + 1
             if whole and not diverged:  # the last iteration's losses, as its loss phase leaves them
                 self._loss()
-        if diverged:  # the forward pass that diverged, as the forward phase leaves it
-            self.losses = self.cost = self.gradients = self.step_flat = None
-            self.phase, self.status = "forward", "diverged"
+        if diverged:  # the batch whose loss diverged, as the loss phase leaves it
+            self.gradients = self.step_flat = None
+            self.phase, self.status = "loss", "diverged"
             self.changed()
             if whole:
                 self._record()
         elif whole:
+            if self.diverging(self.cost):
+                self.status = "diverged"
             self._settle()
         return ran
 
@@ -296,7 +317,8 @@ class Trainer:
                 result["loss"][split] = cost if math.isfinite(cost) else None
                 if result["accuracy"] is not None:
                     result["accuracy"][split] = float((self.classify(cache.a[-1]) == y).mean())
-        if len(self.X_train) and result["loss"]["train"] is None:
+        train_loss = result["loss"]["train"]
+        if len(self.X_train) and (train_loss is None or self.diverging(train_loss)):
             self.status = "diverged"
         self._evaluation = (self.version, result)
         return result
@@ -322,6 +344,21 @@ class Trainer:
         self.params_edited()
 
     def params_edited(self) -> None:
-        """After parameters were set by hand: stale evaluations go, and the status follows the values."""
+        """After parameters were set by hand nothing left on the trainer may describe other weights: the
+        phases this iteration has run are run again on its mini-batch at the new values (after an update
+        too, so the gradient is the one at the current weights), and the step just taken — it moved the
+        weights from values that are no longer there — is dropped. The status follows the values."""
         self.changed()
+        self.step_flat = None
         self.status = "ok" if all(np.isfinite(p).all() for p in self.params) else "diverged"
+        self._record()
+        if self.cache is None or self.status != "ok":
+            return
+        done = self.phase
+        self.phase = "forward"  # mid-iteration, so forward() keeps this batch
+        self.forward()
+        if done != "forward":
+            self.loss()
+        if done in ("backward", "update"):
+            self.backward()
+        self.phase = done
