@@ -17,6 +17,7 @@ from collections import deque
 import numpy as np
 
 from engine import datasets, features, network, optimizers
+from engine.losslog import LossLog
 from engine.activations import ACTIVATIONS, Array
 from engine.config import DATA_FIELDS, LIVE_FIELDS, TrainConfig, field_names, seed_int
 from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
@@ -87,6 +88,7 @@ class Trainer:
         self.status = "ok"
         self.changed()
         self.history: deque[Array] = deque(maxlen=HISTORY)
+        self.loss_log = LossLog()  # (step, train, test) as evaluated: the loss curve, for export
         self._cursor = 0  # fixed order: where the next batch starts
         self._epoch_batches: list = []  # shuffled order: this epoch's batches still to come, last first
         self._clear_phases()
@@ -311,6 +313,7 @@ class Trainer:
         if len(self.X_train) and result["loss"]["train"] is None:
             self.status = "diverged"
         self._evaluation = (self.version, result)
+        self.loss_log.record(self.step_count, result["loss"]["train"], result["loss"]["test"])
         return result
 
     def classify(self, y_hat: Array) -> Array:

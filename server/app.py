@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from server import api, live, pages
+from server import api, data_api, live, pages
 from server.pages import ROOT, VERSION
 from server.player import Player
 from server.limits import LimitError
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(["body", "config"], str(error), "value_error")
 
     app.include_router(api.router)
+    app.include_router(data_api.router)
     app.include_router(live.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
