@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from server import api, live, pages
+from server import api, data_api, live, pages
 from server.docs import add_docs
 from server.assets import asset_dir
 from server.pages import VERSION
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(["body", "config"], str(error), "value_error")
 
     app.include_router(api.router)
+    app.include_router(data_api.router)
     app.include_router(live.router)
     app.include_router(pages.router)
     add_docs(app)
