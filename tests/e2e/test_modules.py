@@ -40,7 +40,8 @@ CASES = [
                      ".every(name => m.sketchOf(name).points.length > 50)", True),
     ("datasetIcons", "m.sketchOf('no-such-set')", None),
     ("featureMaps", "Array.from(m.featureMapBytes('x', 2))", [64, 191, 64, 191]),
-    ("StatusBanner", "m.statusOf({state: {status: 'diverged'}}).hint", "Lower the learning rate, then press Reset."),
+    ("StatusBanner", "m.statusOf({state: {status: 'diverged', step: 3, loss: {train: null}}}).hint",
+     "Lower the learning rate, then press Reset (R) to start again from new weights."),
     ("StatusBanner", "m.statusOf({state: {status: 'ok'}, connection: 'open'})", None),
     ("ControlVisibility", "[m.isHidden({hidden: ['problem']}, 'problem'), m.isHidden({hidden: ['problem']}, 'x'),"
                           " m.isHidden({}, 'x'), m.isHidden(null, 'x')]", [True, False, False, False]),
