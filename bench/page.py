@@ -45,9 +45,10 @@ NETS = {
     "D": ("10 layers of 32, all 7, batch 10",
           f"{COMMON}&dataset=spiral&networkShape={','.join(['32'] * 10)}&batchSize=10&{ALL}"),
 }
-PAGES = {  # play button, step button, epoch counter, output canvas
-    "ours": ("#play-pause", "#step", "#epoch-counter", "#output-heatmap"),
-    "tfp": ("#play-pause-button", "#next-step-button", "#iter-number", "#heatmap canvas"),
+PAGES = {  # play button, step button, epoch counter, the counter a Step changes, output canvas
+    # (a TFP step is one epoch; ours is one mini-batch, which moves the step counter, not the epoch)
+    "ours": ("#play-pause", "#step", "#epoch-counter", "#step-counter", "#output-heatmap"),
+    "tfp": ("#play-pause-button", "#next-step-button", "#iter-number", "#iter-number", "#heatmap canvas"),
 }
 
 # Before any page script: count animation frames that draw to the output canvas, and tell whether a
@@ -119,7 +120,7 @@ class Side:
 
     def __init__(self, name: str, browser, base: str, path: str, hash_: str):
         self.name = name
-        self.play, self.step, self.counter, self.canvas = PAGES[name]
+        self.play, self.step, self.counter, self.step_counter, self.canvas = PAGES[name]
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.add_init_script(INSTRUMENT)
         origin = base.split("://", 1)[1]
@@ -160,7 +161,7 @@ class Side:
 
     def click_steps(self, clicks: int) -> None:
         for _ in range(clicks):
-            self.steps.append(self.page.evaluate(STEP, [self.step, self.counter]))
+            self.steps.append(self.page.evaluate(STEP, [self.step, self.step_counter]))
             self.page.wait_for_timeout(120)
 
     def figures(self) -> dict:

@@ -4,7 +4,7 @@
  * inspected link or bias, and refreshes as training runs (at most four times a second).
  */
 import { cssColor } from "../colors.js";
-import { fitCanvas } from "../draw.js";
+import { fitCanvas, watchSize } from "../draw.js";
 import { setText } from "../dom.js";
 import { derivativeGeometry, VERDICTS } from "./derivative.js";
 import { networkContext, targetExists, targetTitle } from "./names.js";
@@ -29,10 +29,10 @@ export class DerivativeView {
     this.target = DEFAULT_TARGET;
     this.probe = new Probe((params) => getSlice(this.sessionId, params), invalidate);
     this.drawnKey = null;
-    new ResizeObserver(() => {
+    this.size = watchSize(this.canvas, () => {
       this.drawnKey = null;
       invalidate();
-    }).observe(this.canvas);
+    });
   }
 
   /** The parameter to show: the inspected link or bias, else the last one shown. */
@@ -58,7 +58,7 @@ export class DerivativeView {
 
     const slice = this.probe.data;
     const sameParameter = JSON.stringify(this.probe.dataParams) === JSON.stringify(params);
-    const size = `${this.canvas.clientWidth}x${this.canvas.clientHeight}`;
+    const size = `${this.size.width}x${this.size.height}`;
     const key = [this.probe.dataKey, sameParameter, size, this.probe.error].join("|");
     if (key === this.drawnKey) return;
     this.drawnKey = key;
@@ -85,14 +85,14 @@ export class DerivativeView {
   }
 
   clear(message) {
-    const { context, width, height } = fitCanvas(this.canvas);
+    const { context, width, height } = fitCanvas(this.canvas, this.size);
     context.clearRect(0, 0, width, height);
     setText(this.readout, message);
     setText(this.verdict, "");
   }
 
   draw(g, symbol) {
-    const { context: c, width, height } = fitCanvas(this.canvas);
+    const { context: c, width, height } = fitCanvas(this.canvas, this.size);
     c.clearRect(0, 0, width, height);
     const [x0, x1] = g.xRange;
     const [y0, y1] = g.yRange;

@@ -4,7 +4,7 @@
  * training path projected onto it. Refreshed on request, on every change while paused, and about
  * once a second while training runs slowly (phase by phase, or a few steps a second).
  */
-import { fitCanvas } from "../draw.js";
+import { fitCanvas, watchSize } from "../draw.js";
 import { el, setText } from "../dom.js";
 import { contourLevels, contours, lossColorScale } from "./landscape.js";
 import { networkContext, parameterAddress, sameTarget, targetExists, targetTitle } from "./names.js";
@@ -38,10 +38,10 @@ export class LandscapeView {
     this.spanSelect.addEventListener("change", invalidate);
     this.axes = null; // the two parameters of "params" mode
     this.drawnKey = null;
-    new ResizeObserver(() => {
+    this.size = watchSize(this.canvas, () => {
       this.drawnKey = null;
       invalidate();
-    }).observe(this.canvas);
+    });
   }
 
   /** Two weights for the "params" plane: the inspected one and the one inspected before it (or a neighbour). */
@@ -92,7 +92,7 @@ export class LandscapeView {
     this.probe.want(key, params, { throttled });
     this.root.classList.toggle("is-stale", !auto);
 
-    const size = `${this.canvas.clientWidth}x${this.canvas.clientHeight}`;
+    const size = `${this.size.width}x${this.size.height}`;
     const drawKey = [this.probe.dataKey, size, this.probe.error, auto].join("|");
     if (drawKey === this.drawnKey) return;
     this.drawnKey = drawKey;
@@ -109,7 +109,7 @@ export class LandscapeView {
   }
 
   paint(data) {
-    const { context: c, width, height } = fitCanvas(this.canvas);
+    const { context: c, width, height } = fitCanvas(this.canvas, this.size);
     c.clearRect(0, 0, width, height);
     const side = Math.min(width - PAD.left - PAD.right, height - PAD.top - PAD.bottom);
     const left = PAD.left + (width - PAD.left - PAD.right - side) / 2;
