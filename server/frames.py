@@ -17,7 +17,7 @@ import struct
 
 import numpy as np
 
-from engine import inspect
+from engine import probes
 from server import snapshot
 
 MAGIC = b"BPF1"
@@ -69,7 +69,7 @@ def binary_frame(session, settings) -> bytes:
             continue
         dtype = "f4" if fast and name not in EXACT_FIELDS else "f8"
         arrays.append((name, dtype, np.concatenate([np.ravel(layer[name]) for layer in layers])))
-    norms = inspect.grad_norms(t)
+    norms = probes.grad_norms(t)
     if norms is not None:
         arrays.append(("grad_norms", "f8", np.asarray(norms, dtype=np.float64)))
     state = snapshot.counters(t)

@@ -16,7 +16,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from engine import inspect
+from engine import probes
 from engine.config import TrainConfig
 from engine.trainer import Trainer
 from server import snapshot, urlstate
@@ -225,31 +225,31 @@ class Session:
             raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
         if weight is not None:
             check_index(t, weight[0], "weight", weight[1], weight[2])
-        params = inspect.backward_params(t) if at == "backward" else None
-        terms = inspect.batch_terms(t, *weight) if weight is not None else None
-        return snapshot.sample_trace(inspect.trace_sample(t, sample, params), at, t.phase, terms)
+        params = probes.backward_params(t) if at == "backward" else None
+        terms = probes.batch_terms(t, *weight) if weight is not None else None
+        return snapshot.sample_trace(probes.trace_sample(t, sample, params), at, t.phase, terms)
 
     def loss_slice(self, layer: int, kind: str, i: int, j: int | None, span: float | None, points: int) -> dict:
         """The loss along one parameter (the others fixed), its slope there and the next SGD step."""
         check_index(self.trainer, layer, kind, i, j)
-        return snapshot.finite(inspect.loss_slice(self.trainer, layer, kind, i, j, span, points))
+        return snapshot.finite(probes.loss_slice(self.trainer, layer, kind, i, j, span, points))
 
     def landscape(self, mode: str, draw: int, addresses: dict, size: int, span: float) -> dict:
         """The loss over a plane through the parameters: two random directions (``draw`` picks the pair), or
         the two parameters of ``addresses`` (name → (layer, kind, i, j)) in raw units."""
         t = self.trainer
         if mode == "random":
-            d1, d2 = inspect.random_directions(t, draw)
+            d1, d2 = probes.random_directions(t, draw)
         else:
             for name, address in addresses.items():
                 check_index(t, *address, field=name)
-            d1, d2 = (inspect.unit_direction(t, *address) for address in addresses.values())
-        result = inspect.landscape(t, d1, d2, size, span)
+            d1, d2 = (probes.unit_direction(t, *address) for address in addresses.values())
+        result = probes.landscape(t, d1, d2, size, span)
         return snapshot.finite({**result, "mode": mode, "span": span})
 
     def gradient_check(self) -> list[dict]:
         """Backprop against centred finite differences on the current batch, per layer."""
-        return snapshot.finite(inspect.gradient_check(self.trainer))
+        return snapshot.finite(probes.gradient_check(self.trainer))
 
 
 class SessionStore:

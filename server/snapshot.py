@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from engine import inspect
+from engine import probes
 from engine.features import FEATURES
 
 
@@ -32,7 +32,10 @@ def finite(value):
 
 
 def _layer_mean(values, l):
-    return None if values is None or values[l] is None else values[l].mean(axis=0)
+    if values is None or values[l] is None:
+        return None
+    with np.errstate(all="ignore"):  # a diverged batch holds infinities: their mean is one too
+        return values[l].mean(axis=0)
 
 
 def layer_arrays(trainer) -> list[dict]:
@@ -55,7 +58,7 @@ def layer_arrays(trainer) -> list[dict]:
             "step_biases": steps[2 * l + 1] if steps else None,
             "z": _layer_mean(cache.z, l + 1) if cache else None,
             "a": _layer_mean(cache.a, l + 1) if cache else None,
-            "delta": _layer_mean(trainer.gradients.dz, l + 1) * len(trainer.x_batch)
+            "delta": _layer_mean(trainer.gradients.dz, l + 1) * np.float64(len(trainer.x_batch))
             if trainer.gradients is not None else None,
         })
     return layers
@@ -91,12 +94,12 @@ def state(trainer, with_batch: bool = True) -> dict:
     if batch is not None:
         batch = {"indices": batch["indices"].tolist(), "cost": batch["cost"],
                  **{name: to_list(batch[name]) for name in ("inputs", "targets", "outputs", "losses")}}
-    return {**counters(trainer), "layers": layers, "grad_norms": to_list(inspect.grad_norms(trainer)),
+    return {**counters(trainer), "layers": layers, "grad_norms": to_list(probes.grad_norms(trainer)),
             "batch": batch}
 
 
 def sample_trace(trace: dict, at: str, phase: str, batch_terms: dict | None) -> dict:
-    """The inspector's answer for one sample: ``engine.inspect.trace_sample``'s arrays as lists, the
+    """The inspector's answer for one sample: ``engine.probes.trace_sample``'s arrays as lists, the
     parameters it was traced at (``at``), the trainer's phase and a weight's batch terms (or None)."""
     return finite({
         "index": trace["index"], "at": at, "phase": phase,
@@ -135,8 +138,8 @@ def heatmap_bytes(trainer, size: int, neuron_size: int) -> dict:
     """Every map as uint8 rows (row 0 at the top): ``output (size²,)``, ``classes (k, size²)`` for softmax
     (else None), and ``neurons``: per layer, input features first and the output last, ``(units, n²)``."""
     with np.errstate(all="ignore"):
-        y_hat = inspect.grid_maps(trainer, size)[-1]
-        small = inspect.grid_maps(trainer, neuron_size)
+        y_hat = probes.grid_maps(trainer, size)[-1]
+        small = probes.grid_maps(trainer, neuron_size)
         neurons = [quantise_bytes(a.T) for a in small[:-1]]
         if trainer.config.output == "softmax":
             neurons.append(quantise_bytes(2.0 * small[-1].T - 1.0))
