@@ -25,6 +25,7 @@ from collections import deque
 import numpy as np
 
 from engine import datasets, features, network, optimizers
+from engine.losslog import LossLog
 from engine.activations import ACTIVATIONS, Array
 from engine.batches import Batches
 from engine.config import DATA_FIELDS, LIVE_FIELDS, TrainConfig, field_names, seed_int
@@ -102,6 +103,7 @@ class Trainer:
         self.status = "ok"
         self.changed()
         self.history: deque[Array] = deque(maxlen=HISTORY)
+        self.loss_log = LossLog()  # (step, train, test) as evaluated: the loss curve, for export
         self._clear_phases()
         self._record()
         self._start_run()
@@ -321,6 +323,7 @@ class Trainer:
         if len(self.X_train) and (train_loss is None or self.diverging(train_loss)):
             self.status = "diverged"
         self._evaluation = (self.version, result)
+        self.loss_log.record(self.step_count, result["loss"]["train"], result["loss"]["test"])
         return result
 
     def classify(self, y_hat: Array) -> Array:

@@ -128,7 +128,7 @@ class CreateSession(BaseModel):
 
     config: Optional[dict] = None
     view: Optional[View] = None
-    hash: Optional[str] = Field(None, max_length=200_000)
+    hash: Optional[str] = Field(None, max_length=400_000)  # room for 5000 custom points at full precision
 
 
 class PatchSession(BaseModel):
@@ -225,6 +225,8 @@ class Session(BaseModel):
     # share_hash plus step=N: opens this trained state by deterministic replay; null when a replay would not
     # give this network back (a live change mid-run, a hand edit) or would be refused as too long
     trained_hash: Optional[str] = None
+    # why Copy link cannot share this setup (custom points past the link's budget), or null
+    link_note: Optional[str] = None
     features: list[FeatureInfo]
     num_classes: int
     data: Data

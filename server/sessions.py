@@ -18,6 +18,7 @@ import numpy as np
 
 from engine import probes
 from engine.config import TrainConfig
+from engine.outputs import check_head
 from engine.trainer import Trainer
 from server import snapshot, urlstate
 from server.limits import LimitError, check_index, check_limits, check_steps
@@ -157,6 +158,7 @@ class Session:
         t = self.trainer
         return {"id": self.id, "config": self.config.model_dump(), "view": self.view.model_dump(),
                 "share_hash": self.share_hash(), "trained_hash": self.trained_hash(settings),
+                "link_note": urlstate.link_note(self.config),
                 "features": snapshot.feature_info(t), "num_classes": t.num_classes,
                 "data": snapshot.data(t), "state": snapshot.state(t, with_batch)}
 
@@ -182,6 +184,18 @@ class Session:
             self.replayable = False
         self.changed()
         return cost
+
+    def set_points(self, points: list[tuple[float, float, float]], settings: Settings) -> str:
+        """Train on these points (dataset 'custom'); the output head and loss stay while they fit the labels."""
+        c = self.config
+        num_classes = 0 if c.problem == "regression" else (3 if any(p[2] == 2 for p in points) else 2)
+        patch: dict = {"dataset": "custom", "points": [list(p) for p in points]}
+        try:
+            check_head(c.problem, num_classes, c.output, c.loss)
+            patch.update(output=c.output, loss=c.loss)
+        except ValueError:
+            patch.update(output=None, loss=None)  # e.g. a third class needs softmax: the defaults follow
+        return self.configure(patch, None, settings)
 
     def edit(self, edit, settings: Settings) -> None:
         """Set a layer's weights/biases, or one weight or bias (a ``ParameterEdit``), by hand."""
