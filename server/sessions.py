@@ -62,10 +62,11 @@ class Session:
     train (``owns_play``); ``pause()`` and every later ``play()`` make older tokens stale."""
 
     def __init__(self, session_id: str, config: Config, view: View, resets: int = 0):
-        self.id = session_id
-        self.config = config
-        self.view = view
-        self.trainer = Trainer(to_train_config(config), resets=resets)
+        self.restore(session_id, config, view, Trainer(to_train_config(config), resets=resets))
+
+    def restore(self, session_id: str, config: Config, view: View, trainer: Trainer) -> None:
+        """Take ``trainer`` and fresh play state (server.stored then sets the saved play state)."""
+        self.id, self.config, self.view, self.trainer = session_id, config, view, trainer
         self.touched = time.monotonic()
         self.revision = 0  # bumped on every change a viewer should see
         self.playing = False

@@ -1,0 +1,95 @@
+"""A trainer as plain data and back: the one place that knows which of its fields make its future.
+
+``to_plain(trainer)`` gives ``(fields, arrays)``: JSON-ready counters, the generator state and the phase
+reached, and float64/int arrays (θ, optimizer buffers, the batch order still to come, the latest phase
+results, the trajectory). ``from_plain(config, fields, arrays)`` rebuilds the data from the config (a pure
+function of it) and puts every field back, so the restored trainer continues bit for bit as the saved one
+would have — the property a step=N link already relies on, kept across processes and restarts.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from engine import network
+from engine.config import TrainConfig
+from engine.trainer import HISTORY, Trainer
+
+COUNTERS = ("resets", "step_count", "epoch", "status", "version", "phase", "_cursor", "_epoch_done")
+
+
+def to_plain(trainer: Trainer) -> tuple[dict, dict[str, np.ndarray]]:
+    t = trainer
+    fields = {name: getattr(t, name) for name in COUNTERS}
+    fields["rng"] = t._shuffle_rng.bit_generator.state
+    fields["opt_t"] = t.opt_state.t
+    fields["opt_buffers"] = {name: len(arrays) for name, arrays in t.opt_state.buffers.items()}
+    arrays = {"theta": t.theta, "history": np.stack(list(t.history)) if t.history else np.zeros((0, t.theta.size))}
+    for name, buffers in t.opt_state.buffers.items():
+        for k, buffer in enumerate(buffers):
+            arrays[f"opt.{name}.{k}"] = buffer
+    if t._epoch_batches:
+        arrays["epoch_batches"] = np.concatenate([index for index, _, _ in t._epoch_batches])
+        arrays["epoch_batch_sizes"] = np.array([len(index) for index, _, _ in t._epoch_batches])
+    if t.batch_index is not None:
+        arrays["batch_index"] = t.batch_index
+    if t.cache is not None:
+        _put_layers(arrays, "cache.z", t.cache.z)
+        _put_layers(arrays, "cache.a", t.cache.a)
+    if t.losses is not None:
+        arrays["losses"] = t.losses
+    if t.cost is not None:
+        arrays["cost"] = np.array(t.cost)
+    if t.gradients is not None:
+        _put_layers(arrays, "grads", t.gradients.grads, first=0)
+        _put_layers(arrays, "dz", t.gradients.dz, first=0)
+        _put_layers(arrays, "da", t.gradients.da, first=0)
+    if t.steps is not None:
+        arrays["steps"] = np.concatenate([s.ravel() for s in t.steps])
+    return fields, arrays
+
+
+def from_plain(config: TrainConfig, fields: dict, arrays: dict[str, np.ndarray]) -> Trainer:
+    t = Trainer(config, resets=fields["resets"])
+    for name in COUNTERS:
+        setattr(t, name, fields[name])
+    t._evaluation = None
+    t._shuffle_rng.bit_generator.state = fields["rng"]
+    t.theta[...] = arrays["theta"]  # params stay views of θ
+    t.opt_state.t = fields["opt_t"]
+    t.opt_state.buffers = {name: [np.array(arrays[f"opt.{name}.{k}"]) for k in range(count)]
+                           for name, count in fields["opt_buffers"].items()}
+    t.history = deque((np.array(row) for row in arrays["history"]), maxlen=HISTORY)
+    t._epoch_batches = []
+    if "epoch_batches" in arrays:
+        starts = np.cumsum([0, *arrays["epoch_batch_sizes"][:-1]])
+        for start, size in zip(starts, arrays["epoch_batch_sizes"]):
+            index = np.array(arrays["epoch_batches"][start:start + size], dtype=np.intp)
+            t._epoch_batches.append((index, t.X_train[index], t.T_train[index]))
+    if "batch_index" in arrays:
+        t.batch_index = np.array(arrays["batch_index"], dtype=np.intp)
+        t.x_batch, t.t_batch = t.X_train[t.batch_index], t.T_train[t.batch_index]
+    if "cache.z.1" in arrays:
+        t.cache = network.Cache(a=[t.x_batch, *_get_layers(arrays, "cache.a")], z=[None, *_get_layers(arrays, "cache.z")])
+    t.losses = np.array(arrays["losses"]) if "losses" in arrays else None
+    t.cost = float(arrays["cost"]) if "cost" in arrays else None
+    if "grads.0" in arrays:
+        t.gradients = network.Gradients(grads=_get_layers(arrays, "grads", first=0),
+                                        dz=_get_layers(arrays, "dz", first=0), da=_get_layers(arrays, "da", first=0))
+    if "steps" in arrays:
+        t.steps = network.views(np.array(arrays["steps"]), [p.shape for p in t.params])
+    return t
+
+
+def _put_layers(arrays: dict, name: str, values: list, first: int = 1) -> None:
+    """``values[first:]`` under ``name.l``; a None entry is simply absent (read back as None)."""
+    arrays[f"{name}.count"] = np.array(len(values))
+    for l in range(first, len(values)):
+        if values[l] is not None:
+            arrays[f"{name}.{l}"] = values[l]
+
+
+def _get_layers(arrays: dict, name: str, first: int = 1) -> list:
+    count = int(arrays[f"{name}.count"])
+    return [np.array(arrays[f"{name}.{l}"]) if f"{name}.{l}" in arrays else None for l in range(first, count)]
