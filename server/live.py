@@ -265,7 +265,7 @@ async def live(websocket: WebSocket, session_id: str):
     if not origin_allowed(websocket, settings.allowed_origins):
         await websocket.close(code=1008, reason="origin not allowed")
         return
-    session = websocket.app.state.store.get(session_id)
+    session = await websocket.app.state.store.get(session_id)
     await websocket.accept()
     if session is None:
         await websocket.send_text(json.dumps({"type": "error", "message": f"no session '{session_id}'"}))
