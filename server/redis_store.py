@@ -101,6 +101,8 @@ class RedisStore(SessionStore):
                 return None
             session = Session.__new__(Session)
             session.id = session_id
+        elif session_id in self._held and await self.aio.get(lease_key(session_id)) != self.token.encode():
+            self._held.discard(session_id)  # deleted, or taken over while this worker stalled
         if not await self._hold(session):
             self._sessions.pop(session_id, None)
             return None
@@ -200,8 +202,10 @@ class RedisStore(SessionStore):
         if session is not None:
             self._held.discard(session_id)
             session.pause()
-        removed = await self.aio.delete(record_key(session_id))
-        await self.aio.delete(lease_key(session_id))
+        holder = await self.aio.get(lease_key(session_id))
+        removed = await self.aio.delete(record_key(session_id), lease_key(session_id))
+        if holder is not None and holder != self.token.encode():
+            await self.aio.publish(f"{PREFIX}handoff:{holder.decode()}", session_id)  # its play stops now
         return bool(removed)
 
     async def close(self) -> None:
