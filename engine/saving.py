@@ -16,7 +16,7 @@ from engine import network
 from engine.config import TrainConfig
 from engine.trainer import HISTORY, Trainer
 
-COUNTERS = ("resets", "step_count", "epoch", "status", "version", "phase", "_cursor", "_epoch_done")
+COUNTERS = ("resets", "step_count", "epoch", "status", "version", "phase", "_cursor", "_epoch_done", "start_loss")
 
 
 def to_plain(trainer: Trainer) -> tuple[dict, dict[str, np.ndarray]]:
