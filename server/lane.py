@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import queue
+import sys
 import threading
 import time
 
 COMMAND, FRAME, TRAIN = 0, 1, 2  # priorities: lower runs first
+SWITCH_INTERVAL = 0.001  # seconds a thread may keep the GIL while another waits for it
 
 
 class ComputeLane:
@@ -49,6 +51,9 @@ class ComputeLane:
             self._thread.join(timeout=5)
 
     def _serve(self) -> None:
+        # NumPy on small arrays keeps the GIL; at the default 5 ms switch interval the event loop would wait
+        # that long to send each frame or answer each click while this thread trains.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         while True:
             priority, _, work, args, loop, future = self._queue.get()
             if work is None:

@@ -168,9 +168,7 @@ class Connection:
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             if self.session.revision <= self.sent_revision:
                 continue  # a command's answer carried this revision while we slept
-            began = time.perf_counter()
             revision, frame = await self.player.frame(self.session, self.frame)
-            self.player.frame_cost(time.perf_counter() - began)
             due = time.monotonic() + self.player.frame_interval(self.fps)
             try:
                 await self.send_frame(revision, frame)  # a slow client holds up only its own next frame

@@ -176,8 +176,15 @@ class Player:
     def frame_cost(self, seconds: float) -> None:
         self.frame_seconds += 0.1 * (seconds - self.frame_seconds)
 
-    async def frame(self, session: Session, make) -> dict:
-        return await self.run(session, make, priority=FRAME)
+    async def frame(self, session: Session, make):
+        """``make()`` on the lane before any training slice; its compute time (not its wait for the lane)
+        feeds the frame interval."""
+        def timed():
+            began = time.perf_counter()
+            result = make()
+            self.frame_cost(time.perf_counter() - began)
+            return result
+        return await self.run(session, timed, priority=FRAME)
 
     # ----- sockets --------------------------------------------------------------------------------
     def attach(self, session: Session, event: asyncio.Event) -> None:
