@@ -3,8 +3,8 @@
 Each session is a spiral net 8,8,8 with five features; every socket asks for play and reads binary frames
 as the page does. While they play, one more session — idle, no socket — takes REST Steps over fresh
 connections. Prints, per run: per-session frames/s (min, median), steps/s (min, median) and fairness
-(min / median of steps/s), the idle REST Step p50/p99, the server's memory per session (and Redis's), and
-totals; then the ratio of each run's frames + steps to the first run's.
+(min / median of steps/s), the idle REST Step p50/p99, the server's memory per session (and Redis's),
+totals and the server's CPU time; then the ratio of each run's frames and steps to the first run's.
 
     python bench/classroom.py [--sessions 50] [--seconds 10] [--runs memory:1 redis:1 redis:2]
 
@@ -43,12 +43,14 @@ def call(base: str, method: str, path: str, body: dict | None = None) -> dict:
         return json.load(response)
 
 
-async def student(base: str, session_id: str, window: dict, out: dict) -> None:
+async def student(base: str, session_id: str, window: dict, out: dict, pace: float | None) -> None:
     """One page: the session message, then play; frames and steps counted inside the window."""
     url = base.replace("http", "ws") + f"/api/sessions/{session_id}/live"
     count, steps = 0, []
     async with websockets.connect(url, max_size=None) as ws:
         await ws.recv()
+        if pace:
+            await ws.send(json.dumps({"type": "speed", "steps_per_second": pace}))
         await ws.send(json.dumps({"type": "play"}))
         while not window["over"]:
             try:
@@ -91,6 +93,22 @@ def rss_kib(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its children (the workers), in seconds."""
+    total, pending, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending += [int(c) for c in children.read().split()]
+        except FileNotFoundError:
+            continue
+    return total
+
+
 def redis_kib(url: str) -> int:
     import redis
     client = redis.Redis.from_url(url)
@@ -100,26 +118,26 @@ def redis_kib(url: str) -> int:
         client.close()
 
 
-async def classroom(base: str, sessions: int, seconds: float, warmup: float) -> dict:
+async def classroom(base: str, pid: int, sessions: int, seconds: float, warmup: float, pace: float | None) -> dict:
     ids = [call(base, "POST", "/api/sessions", {"config": {**CONFIG, "seed": f"student-{k}"}})["id"]
            for k in range(sessions)]
     idle = call(base, "POST", "/api/sessions", {"config": {**CONFIG, "seed": "idle"}})["id"]
     window, results = {"open": False, "over": False, "seconds": seconds}, {}
-    tasks = [asyncio.create_task(student(base, session_id, window, results)) for session_id in ids]
+    tasks = [asyncio.create_task(student(base, session_id, window, results, pace)) for session_id in ids]
     await asyncio.sleep(warmup)
     latencies, stop = [], threading.Event()
     stepper = threading.Thread(target=idle_steps, args=(base, idle, stop, latencies))
-    window["open"] = True
+    window["open"], cpu = True, cpu_seconds(pid)
     stepper.start()
     await asyncio.sleep(seconds)
-    window["over"] = True
+    window["over"], cpu = True, cpu_seconds(pid) - cpu
     stop.set()
     await asyncio.gather(*tasks)
     stepper.join()
-    return {"results": list(results.values()), "latencies": sorted(latencies)}
+    return {"results": list(results.values()), "latencies": sorted(latencies), "cpu": cpu / seconds}
 
 
-def one_run(kind: str, workers: int, sessions: int, seconds: float, warmup: float) -> dict:
+def one_run(kind: str, workers: int, sessions: int, seconds: float, warmup: float, pace: float | None) -> dict:
     flags = ["--max-sessions", str(sessions + 10)]
     redis = Redis().__enter__() if kind == "redis" else None
     if redis is not None:
@@ -128,7 +146,7 @@ def one_run(kind: str, workers: int, sessions: int, seconds: float, warmup: floa
     try:
         before = rss_kib(server.process.pid)
         redis_before = redis_kib(redis.url) if redis else 0
-        figures = asyncio.run(classroom(server.url, sessions, seconds, warmup))
+        figures = asyncio.run(classroom(server.url, server.process.pid, sessions, seconds, warmup, pace))
         figures["kib_per_session"] = (rss_kib(server.process.pid) - before) / (sessions + 1)
         figures["redis_kib_per_session"] = (redis_kib(redis.url) - redis_before) / (sessions + 1) if redis else 0
     finally:
@@ -152,7 +170,8 @@ def report(name: str, figures: dict) -> dict:
     print(f"{name:10} frames/s min {row['frames_min']:5.1f} median {row['frames_median']:5.1f} | steps/s min "
           f"{row['steps_min']:6.0f} median {row['steps_median']:6.0f} fairness {row['fairness']:.2f} | idle REST "
           f"Step p50 {row['rest_p50']:5.1f} ms p99 {row['rest_p99']:6.1f} ms ({len(lat)}) | {memory} | total "
-          f"{row['frames_total']:.0f} frames/s {row['steps_total']:.0f} steps/s", flush=True)
+          f"{row['frames_total']:.0f} frames/s {row['steps_total']:.0f} steps/s | server CPU {figures['cpu']:.2f} s/s, "
+          f"{1000 * figures['cpu'] / max(row['frames_total'], 1e-9):.2f} ms per frame all in", flush=True)
     return row
 
 
@@ -161,17 +180,22 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--runs", nargs="+", default=["memory:1", "redis:1", "redis:2"],
-                        help="store:workers, e.g. memory:1 redis:2")
+    parser.add_argument("--runs", nargs="+", default=["memory:1", "redis:1", "redis:2", "memory:1@30"],
+                        help="store:workers[@pace], e.g. memory:1 redis:2 memory:1@30 (30 steps/s each: "
+                             "training nearly free, so the CPU per frame is the frame's own cost, all in)")
     args = parser.parse_args()
     print(f"{args.sessions} sessions playing {CONFIG}, {args.seconds:.0f} s; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     rows = {}
     for run in args.runs:
-        kind, workers = run.split(":")
-        rows[run] = report(run, one_run(kind, int(workers), args.sessions, args.seconds, args.warmup))
+        kind, rest = run.split(":")
+        workers, _, pace = rest.partition("@")
+        rows[run] = report(run, one_run(kind, int(workers), args.sessions, args.seconds, args.warmup,
+                                        float(pace) if pace else None))
     first = next(iter(rows))
     for run, row in rows.items():
+        if "@" in run:
+            continue
         print(f"{run:10} vs {first}: frames ×{row['frames_total'] / max(rows[first]['frames_total'], 1e-9):.2f}, "
               f"steps ×{row['steps_total'] / max(rows[first]['steps_total'], 1e-9):.2f}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

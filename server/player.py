@@ -16,7 +16,9 @@ from server.lane import COMMAND, FRAME, TRAIN, ComputeLane
 from server.sessions import CapacityError, Session, SessionStore
 from server.settings import Settings
 
-FRAME_SHARE = 0.75  # under load, frames may take this much of the lane; training keeps the rest
+FRAME_SHARE = 0.7  # under load, frames may take this much of the lane; training keeps the rest
+SEND_FACTOR = 1.5  # a frame's cost on the event loop too (sending it), as a multiple of building it
+MIN_TRAIN_SHARE = 0.1  # however many frames are due, training keeps this share of the lane
 SAVE_EVERY = 0.5  # seconds between saves of a playing session (a paused one is saved on every change)
 UNWATCHED = 15.0  # seconds a session plays with no socket here before it pauses (its page went away)
 HOLD_TRIES = 5  # times a piece of work follows a session that another worker took meanwhile
@@ -171,7 +173,10 @@ class Player:
         """Seconds between one connection's frames: the frame rate, stretched when frames for every
         playing session would take more than ``FRAME_SHARE`` of the lane."""
         watched = sum(1 for b in self.beside.values() if b.sockets and b.loop in self.loops)
-        return max(1 / fps, watched * self.frame_seconds / FRAME_SHARE)
+        interval = max(1 / fps, watched * self.frame_seconds / FRAME_SHARE)
+        frames_load = SEND_FACTOR * watched * self.frame_seconds / interval
+        self.lane.train_share = min(1.0, max(MIN_TRAIN_SHARE, 1.0 - frames_load))  # frames first
+        return interval
 
     def frame_cost(self, seconds: float) -> None:
         self.frame_seconds += 0.1 * (seconds - self.frame_seconds)
@@ -198,6 +203,8 @@ class Player:
         beside.watchers.discard(event)
         if beside.sockets <= 0:
             await self.pause(session)  # nobody is watching: stop spending the lane on it
+            if not any(b.sockets for b in self.beside.values()):
+                self.lane.train_share = 1.0  # no frames to make room for
             if beside.loop is None or beside.loop.done():
                 self.beside.pop(session.id, None)
 

@@ -83,7 +83,7 @@ class Session:
         self.revision += 1
 
     def share_hash(self, with_step: bool = False) -> str:
-        return urlstate.format_hash(self.config.model_dump(), self.view.model_dump(),
+        return urlstate.format_hash(self.config, self.view,
                                     step=self.trainer.step_count if with_step else 0,
                                     resets=self.trainer.resets)
 
