@@ -28,7 +28,7 @@ class ComputeLane:
         self._name = name
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
-        self.busy_seconds = [0.0, 0.0, 0.0]  # time spent per priority, for load estimates and benchmarks
+        self.busy_seconds = [0.0, 0.0, 0.0]  # CPU time spent per priority, for load estimates and benchmarks
         # The share of wall time training may take (the Player lowers it while frames need the rest): past
         # it, the lane leaves the GIL to the event loop — sending frames, answering clicks — until a frame
         # or a command comes, or training's budget is back.
@@ -71,12 +71,12 @@ class ComputeLane:
                 self._queue.put(item)  # back in line: a frame or a click that comes meanwhile goes first
                 time.sleep(min(-self._budget / self.train_share, 0.002))
                 continue
-            began = time.perf_counter()
+            began = time.thread_time()  # CPU time: a busy machine that takes the CPU away does not inflate it
             try:
                 result, error = work(*args), None
             except BaseException as caught:  # handed to the awaiting coroutine, raised there
                 result, error = None, caught
-            spent = time.perf_counter() - began
+            spent = time.thread_time() - began
             self.busy_seconds[priority] += spent
             if priority == TRAIN:
                 self._budget -= spent

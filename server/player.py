@@ -185,9 +185,9 @@ class Player:
         """``make()`` on the lane before any training slice; its compute time (not its wait for the lane)
         feeds the frame interval."""
         def timed():
-            began = time.perf_counter()
+            began = time.thread_time()  # CPU time, not stretched by a machine busy with other work
             result = make()
-            self.frame_cost(time.perf_counter() - began)
+            self.frame_cost(time.thread_time() - began)
             return result
         return await self.run(session, timed, priority=FRAME)
 
@@ -212,14 +212,14 @@ class Player:
         """One slice of play on the lane: ``(ran, seconds)``, or ``(None, 0)`` when ``token`` is stale."""
         if not (self.store.holds(session) and session.owns_play(token)):
             return None, 0.0
-        began = time.perf_counter()
+        began = time.thread_time()
         if unit == "phase":
             session.advance_phase(due)
             ran = due
         else:
             ran = session.step(due)
         self._keep(session, self.companions(session))
-        return ran, time.perf_counter() - began
+        return ran, time.thread_time() - began
 
     def close(self) -> None:
         for beside in self.beside.values():
