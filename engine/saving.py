@@ -1,10 +1,11 @@
 """A trainer as plain data and back: the one place that knows which of its fields make its future.
 
-``to_plain(trainer)`` gives ``(fields, arrays)``: JSON-ready counters, the generator state and the phase
-reached, and float64/int arrays (θ, optimizer buffers, the batch order still to come, the latest phase
-results, the trajectory). ``from_plain(config, fields, arrays)`` rebuilds the data from the config (a pure
-function of it) and puts every field back, so the restored trainer continues bit for bit as the saved one
-would have — the property a step=N link already relies on, kept across processes and restarts.
+``to_plain(trainer)`` gives ``(fields, arrays)``: JSON-ready counters, the batch order and its generator,
+the phase reached, and float64/int arrays (θ, optimizer buffers, the epoch's permutation, the latest phase
+results, the trajectory and the loss log). ``from_plain(config, fields, arrays)`` rebuilds the data from
+the config (a pure function of it) and puts every field back, so the restored trainer continues bit for
+bit as the saved one would have — the property a step=N link already relies on, kept across processes
+and restarts.
 """
 from __future__ import annotations
 
@@ -16,22 +17,25 @@ from engine import network
 from engine.config import TrainConfig
 from engine.trainer import HISTORY, Trainer
 
-COUNTERS = ("resets", "step_count", "epoch", "status", "version", "phase", "_cursor", "_epoch_done", "start_loss")
+COUNTERS = ("resets", "step_count", "epoch", "status", "version", "phase", "_epoch_done", "start_loss")
 
 
 def to_plain(trainer: Trainer) -> tuple[dict, dict[str, np.ndarray]]:
-    t = trainer
+    t, batches = trainer, trainer.batches
     fields = {name: getattr(t, name) for name in COUNTERS}
-    fields["rng"] = t._shuffle_rng.bit_generator.state
+    fields["batches"] = {"order": batches.order, "size": batches.size, "cursor": batches.cursor,
+                         "rng": batches.rng.bit_generator.state}
     fields["opt_t"] = t.opt_state.t
     fields["opt_buffers"] = {name: len(arrays) for name, arrays in t.opt_state.buffers.items()}
-    arrays = {"theta": t.theta, "history": np.stack(list(t.history)) if t.history else np.zeros((0, t.theta.size))}
+    arrays = {"theta": t.theta,
+              "history": np.stack(list(t.history)) if t.history else np.zeros((0, t.theta.size)),
+              "loss_log": np.array([[step, _nan(train), _nan(test)] for step, train, test in t.loss_log.rows],
+                                   dtype=np.float64).reshape(-1, 3)}
     for name, buffers in t.opt_state.buffers.items():
         for k, buffer in enumerate(buffers):
             arrays[f"opt.{name}.{k}"] = buffer
-    if t._epoch_batches:
-        arrays["epoch_batches"] = np.concatenate([index for index, _, _ in t._epoch_batches])
-        arrays["epoch_batch_sizes"] = np.array([len(index) for index, _, _ in t._epoch_batches])
+    if batches.permutation is not None:
+        arrays["permutation"] = batches.permutation
     if t.batch_index is not None:
         arrays["batch_index"] = t.batch_index
     if t.cache is not None:
@@ -42,11 +46,11 @@ def to_plain(trainer: Trainer) -> tuple[dict, dict[str, np.ndarray]]:
     if t.cost is not None:
         arrays["cost"] = np.array(t.cost)
     if t.gradients is not None:
-        _put_layers(arrays, "grads", t.gradients.grads, first=0)
+        arrays["grad_flat"] = t._grad_flat  # the gradients live in views of it; the update reads it
         _put_layers(arrays, "dz", t.gradients.dz, first=0)
         _put_layers(arrays, "da", t.gradients.da, first=0)
-    if t.steps is not None:
-        arrays["steps"] = np.concatenate([s.ravel() for s in t.steps])
+    if t.step_flat is not None:
+        arrays["step_flat"] = t.step_flat
     return fields, arrays
 
 
@@ -55,31 +59,38 @@ def from_plain(config: TrainConfig, fields: dict, arrays: dict[str, np.ndarray])
     for name in COUNTERS:
         setattr(t, name, fields[name])
     t._evaluation = None
-    t._shuffle_rng.bit_generator.state = fields["rng"]
+    saved = fields["batches"]
+    t.batches.restart(saved["order"], saved["size"])
+    t.batches.rng.bit_generator.state = saved["rng"]
+    t.batches.cursor = saved["cursor"]
+    t.batches.permutation = np.array(arrays["permutation"], dtype=np.intp) if "permutation" in arrays else None
     t.theta[...] = arrays["theta"]  # params stay views of θ
     t.opt_state.t = fields["opt_t"]
     t.opt_state.buffers = {name: [np.array(arrays[f"opt.{name}.{k}"]) for k in range(count)]
                            for name, count in fields["opt_buffers"].items()}
     t.history = deque((np.array(row) for row in arrays["history"]), maxlen=HISTORY)
-    t._epoch_batches = []
-    if "epoch_batches" in arrays:
-        starts = np.cumsum([0, *arrays["epoch_batch_sizes"][:-1]])
-        for start, size in zip(starts, arrays["epoch_batch_sizes"]):
-            index = np.array(arrays["epoch_batches"][start:start + size], dtype=np.intp)
-            t._epoch_batches.append((index, t.X_train[index], t.T_train[index]))
+    t.loss_log.rows = [(int(step), _none(train), _none(test)) for step, train, test in arrays["loss_log"].tolist()]
     if "batch_index" in arrays:
         t.batch_index = np.array(arrays["batch_index"], dtype=np.intp)
         t.x_batch, t.t_batch = t.X_train[t.batch_index], t.T_train[t.batch_index]
-    if "cache.z.1" in arrays:
+    if "cache.z.count" in arrays:
         t.cache = network.Cache(a=[t.x_batch, *_get_layers(arrays, "cache.a")], z=[None, *_get_layers(arrays, "cache.z")])
     t.losses = np.array(arrays["losses"]) if "losses" in arrays else None
     t.cost = float(arrays["cost"]) if "cost" in arrays else None
-    if "grads.0" in arrays:
-        t.gradients = network.Gradients(grads=_get_layers(arrays, "grads", first=0),
-                                        dz=_get_layers(arrays, "dz", first=0), da=_get_layers(arrays, "da", first=0))
-    if "steps" in arrays:
-        t.steps = network.views(np.array(arrays["steps"]), [p.shape for p in t.params])
+    if "grad_flat" in arrays:
+        t._grad_flat[...] = arrays["grad_flat"]
+        t.gradients = network.Gradients(grads=t._grad_views, dz=_get_layers(arrays, "dz", first=0),
+                                        da=_get_layers(arrays, "da", first=0))
+    t.step_flat = np.array(arrays["step_flat"]) if "step_flat" in arrays else None
     return t
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else value
+
+
+def _none(value: float) -> float | None:
+    return None if np.isnan(value) else value
 
 
 def _put_layers(arrays: dict, name: str, values: list, first: int = 1) -> None:

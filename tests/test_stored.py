@@ -42,6 +42,7 @@ def test_a_loaded_session_continues_bit_for_bit(config, phases):
     assert loaded.trainer.theta.tobytes() == saved.trainer.theta.tobytes()
     assert loaded.describe(SETTINGS) == saved.describe(SETTINGS)
     assert loaded.trainer.epoch == saved.trainer.epoch > 0
+    assert loaded.trainer.loss_log.rows == saved.trainer.loss_log.rows and saved.trainer.loss_log.rows
 
 
 def test_params_stay_views_of_theta_after_loading():
