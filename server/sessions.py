@@ -306,6 +306,11 @@ class SessionStore:
             session.step(step)
         return session
 
+    async def create(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
+        session = self.build(body_config, body_view, fragment)
+        await self.add(session)
+        return session
+
     async def start(self) -> None:
         """Begin whatever the store runs in the background (none here)."""
 
