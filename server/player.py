@@ -19,7 +19,7 @@ from server.settings import Settings
 FRAME_SHARE = 0.7  # under load, frames may take this much of the lane; training keeps the rest
 SEND_FACTOR = 1.5  # a frame's cost on the event loop too (sending it), as a multiple of building it
 MIN_TRAIN_SHARE = 0.1  # however many frames are due, training keeps this share of the lane
-SAVE_EVERY = 0.5  # seconds between saves of a playing session (a paused one is saved on every change)
+SAVE_EVERY = 0.9  # seconds between saves of a playing session (a paused one is saved on every change)
 UNWATCHED = 15.0  # seconds a session plays with no socket here before it pauses (its page went away)
 HOLD_TRIES = 5  # times a piece of work follows a session that another worker took meanwhile
 

@@ -18,11 +18,24 @@ KIND = "session/1"  # the record's version: bump it when the fields change meani
 
 def dump(session) -> bytes:
     fields, arrays = saving.to_plain(session.trainer)
-    header = {"type": KIND, "id": session.id, "config": session.config.model_dump(mode="json"),
-              "view": session.view.model_dump(mode="json"), "trainer": fields,
+    header = {"type": KIND, "id": session.id, "config": _plain(session.config), "view": _plain(session.view),
+              "trainer": fields,
               **{name: getattr(session, name) for name in SESSION_FIELDS}}
     table = [(name, "f8" if np.asarray(a).dtype.kind == "f" else "i4", np.asarray(a)) for name, a in arrays.items()]
     return frames.encode(header, table)
+
+
+_PLAIN: dict[int, tuple[object, dict]] = {}  # id(model) -> (model, its JSON dict): configs rarely change
+
+
+def _plain(model) -> dict:
+    """``model.model_dump(mode="json")``, once per model object (a playing session saves every second)."""
+    cached = _PLAIN.get(id(model))
+    if cached is None or cached[0] is not model:
+        if len(_PLAIN) > 4096:
+            _PLAIN.clear()
+        cached = _PLAIN[id(model)] = (model, model.model_dump(mode="json"))
+    return cached[1]
 
 
 def load(record: bytes, into=None):
