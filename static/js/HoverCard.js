@@ -5,7 +5,7 @@
  * A target is {layer, kind: "weight"|"bias", i, j}: weights[layer][i][j] or biases[layer][j].
  */
 import { setText } from "./dom.js";
-import { formatParameter } from "./format.js";
+import { formatValue } from "./format.js";
 import { hoverQuantity } from "./backprop/phaseView.js";
 
 export class HoverCard {
@@ -41,8 +41,8 @@ export class HoverCard {
     if (!this.target) return;
     const shown = hoverQuantity(this.state, this.diagram, this.target);
     setText(this.label, shown.label);
-    const detail = shown.detail ? ` (${shown.detail}${formatParameter(shown.detailValue)})` : "";
-    setText(this.value, `${formatParameter(shown.value)}${detail}`);
+    const detail = shown.detail ? ` (${shown.detail}${formatValue(shown.detailValue)})` : "";
+    setText(this.value, `${formatValue(shown.value)}${detail}`);
     this.root.dataset.shows = shown.label;
   }
 

@@ -4,7 +4,7 @@
  * that changed another, a run lost in a restart). Each goes when its cause does.
  */
 import { setText } from "./dom.js";
-import { formatLoss, formatRate } from "./format.js";
+import { formatLoss } from "./format.js";
 
 export const ERROR_SHOWN_MS = 6000;
 export const NOTICE_SHOWN_MS = 8000;
@@ -18,7 +18,7 @@ export function divergedStatus(app) {
     : `the loss grew to ${formatLoss(loss)}, more than a million times where it started`;
   const config = app.config ?? {};
   const rate = config.learning_rate;
-  const tries = [`Lower the learning rate${rate ? ` (now ${formatRate(rate)})` : ""}`];
+  const tries = [`Lower the learning rate${rate ? ` (now ${rate})` : ""}`];
   if (config.activation === "relu" || config.activation === "linear") tries.push("or try tanh");
   return {
     kind: "diverged",

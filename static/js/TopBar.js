@@ -2,6 +2,7 @@
  * The top bar: Reset, Play/Pause, Step, Phase step, the counters and phase, speed, and the training
  * options. Emits verbs; `update(app)` shows the app state.
  */
+import { PHASE_NAMES } from "./backprop/phaseView.js";
 import { lossPossible, outputsFor, patchForLoss, patchForOutput, patchForProblem } from "./configRules.js";
 import { selectNumber, selectValue, setText, trackDragging } from "./dom.js";
 import { EVENTS } from "./events.js";
@@ -18,7 +19,6 @@ const FRAMES_PER_SECOND = 60; // a browser's animation frames
 export function epochPace(trainSize, batchSize) {
   return FRAMES_PER_SECOND * Math.max(1, Math.ceil(trainSize / Math.max(1, batchSize)));
 }
-const PHASES = ["forward", "loss", "backward", "update"];
 
 export class TopBar {
   constructor(root, bus, registries) {
@@ -159,7 +159,7 @@ export class TopBar {
     setText(this.phaseLabel, phase);
     for (const item of this.phaseItems) {
       item.classList.toggle("is-current", item.dataset.phase === phase);
-      item.classList.toggle("is-done", PHASES.indexOf(item.dataset.phase) < PHASES.indexOf(phase));
+      item.classList.toggle("is-done", PHASE_NAMES.indexOf(item.dataset.phase) < PHASE_NAMES.indexOf(phase));
     }
     this.root.dataset.phase = phase;
 
@@ -168,7 +168,15 @@ export class TopBar {
     this.playButton.setAttribute("aria-pressed", String(playing));
     this.playButton.setAttribute("aria-label", playing ? "Pause" : "Play");
 
-    if (this.speed.dataset.dragging !== "true") setText(this.speedLabel, this.speedText());
+    if (this.speed.dataset.dragging !== "true") {
+      // the slider follows the server's pace (a link, another tab, narration ending), not only the hand;
+      // the epoch pace is whatever rate one epoch per frame is for this data and batch size
+      const pace = app.speed?.stepsPerSecond ?? null;
+      const atEpochPace = SPEEDS[+this.speed.value] === EPOCH_PACE && pace === this.stepsPerSecond();
+      const position = pace === this.sentPace && pace != null ? SPEEDS.indexOf(EPOCH_PACE) : SPEEDS.indexOf(pace);
+      if (app.speed?.unit !== "phase" && !atEpochPace && position >= 0) this.speed.value = String(position);
+      setText(this.speedLabel, this.speedText());
+    }
     this.followEpochPace(app);
     if (!app.config) return;
     this.showChoices(app.config);

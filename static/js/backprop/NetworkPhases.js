@@ -12,7 +12,7 @@
 import { cssColor } from "../colors.js";
 import { el, setText, svgEl } from "../dom.js";
 import { linkWidth } from "../networkLayout.js";
-import { formatTile, formatValue } from "./numbers.js";
+import { formatTile, formatValue } from "../format.js";
 import { stepLabels } from "./phaseView.js";
 
 const REVEAL_STEP_S = 0.22; // delay between one column's reveal and the next
