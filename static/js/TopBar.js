@@ -43,6 +43,9 @@ export class TopBar {
     this.speed.max = String(SPEEDS.length - 1);
     this.speed.value = String(SPEEDS.indexOf(EPOCH_PACE));
     this.sentPace = undefined; // the steps per second last asked for at the epoch pace
+    // a pace asked for that the server has not confirmed yet (undefined: none pending); at first the page's
+    // own default, the epoch pace, goes out before the server's pace is followed
+    this.asked = EPOCH_PACE;
     trackDragging(this.speed);
     this.speed.addEventListener("input", () => setText(this.speedLabel, this.speedText()));
     this.speed.addEventListener("change", () => {
@@ -106,6 +109,7 @@ export class TopBar {
   sendSpeed() {
     const stepsPerSecond = this.stepsPerSecond();
     if (SPEEDS[+this.speed.value] === EPOCH_PACE) this.sentPace = stepsPerSecond;
+    this.asked = stepsPerSecond;
     this.bus.emit(EVENTS.SPEED, { stepsPerSecond });
   }
 
@@ -172,9 +176,12 @@ export class TopBar {
       // the slider follows the server's pace (a link, another tab, narration ending), not only the hand;
       // the epoch pace is whatever rate one epoch per frame is for this data and batch size
       const pace = app.speed?.stepsPerSecond ?? null;
+      if (this.asked !== undefined && pace === this.asked) this.asked = undefined; // the server has it now
       const atEpochPace = SPEEDS[+this.speed.value] === EPOCH_PACE && pace === this.stepsPerSecond();
       const position = pace === this.sentPace && pace != null ? SPEEDS.indexOf(EPOCH_PACE) : SPEEDS.indexOf(pace);
-      if (app.speed?.unit !== "phase" && !atEpochPace && position >= 0) this.speed.value = String(position);
+      // until the server has taken the pace this page asked for, what it says is older than the wish
+      const follow = this.asked === undefined && app.speed?.unit !== "phase" && !atEpochPace && position >= 0;
+      if (follow) this.speed.value = String(position);
       setText(this.speedLabel, this.speedText());
     }
     this.followEpochPace(app);
