@@ -68,3 +68,9 @@ export function rememberSetup(memory, config) {
   if (dataset === "custom") return memory; // custom points travel in the config; the thumbnail set does not know them
   return { ...memory, [problem]: { dataset, output, loss } };
 }
+
+/** The data set a problem type had last, as soon as the learner picks it (before the server confirms it). */
+export function rememberDataset(memory, { problem, dataset } = {}) {
+  if (!problem || !dataset || dataset === "custom") return memory;
+  return { ...memory, [problem]: { ...memory[problem], dataset } };
+}

@@ -4,7 +4,7 @@
  * Views never keep their own copy of server data: they read this object in `update(app)`. Every
  * sub-object the server replaces is replaced here too, so a view can tell "changed" by identity.
  */
-import { rememberSetup } from "./configRules.js";
+import { rememberDataset, rememberSetup } from "./configRules.js";
 import { LossHistory } from "./lossHistory.js";
 
 export function createAppState({ registries, limits }) {
@@ -80,6 +80,9 @@ export function applyState(app, state) {
 
 /** Optimistic: show a control's new value at once; the server's session message confirms or corrects it. */
 export function applyLocalChange(app, { config, view }) {
+  if (config?.dataset) { // a data set picked is remembered for its problem type at once (a quick switch keeps it)
+    app.memory = rememberDataset(app.memory, { problem: config.problem ?? app.config?.problem, dataset: config.dataset });
+  }
   if (config && app.config) app.config = { ...app.config, ...config };
   if (view) app.view = { ...app.view, ...view };
   app.revision++;

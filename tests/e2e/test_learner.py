@@ -286,9 +286,11 @@ def test_7_switching_problem_type_comes_back_to_the_same_data_set(playground):
     page = playground.open(CIRCLE).page
     page.click(".dataset-thumb[data-dataset='spiral']")
     playground.wait_for("() => document.querySelector('.dataset-thumb.is-selected').dataset.dataset === 'spiral'")
+    playground.wait_for_hash("dataset=spiral")
     page.select_option("#problem", "regression")
     page.click(".dataset-thumb[data-dataset='reg-gauss']")
     playground.wait_for("() => document.querySelector('.dataset-thumb.is-selected').dataset.dataset === 'reg-gauss'")
+    playground.wait_for_hash("regDataset=reg-gauss")
     page.select_option("#problem", "classification")
     playground.wait_for("() => document.querySelector('.dataset-thumb.is-selected')?.dataset.dataset === 'spiral'")
     playground.wait_for("() => location.hash.includes('problem=classification')")  # the server's word
@@ -418,6 +420,7 @@ def test_10_advanced_sets_the_order_and_the_optimizers_settings(playground):
     page.fill("#beta2", "2")  # out of range: put back, with a note
     page.press("#beta2", "Enter")
     playground.wait_for("() => document.querySelector('#beta2').value === '0.999'")
+    playground.wait_for("() => document.querySelector('#status-banner').dataset.kind === 'notice'")
     assert re.search(r"β₂ takes a number from 0 to 0\.9999", page.inner_text("#status-banner"))
     page.select_option("#optimizer", "momentum")
     page.wait_for_selector("#momentum:visible")
