@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from server import api, live, pages
+from server import api, lesson_routes, live, pages
 from server.pages import ROOT, VERSION
 from server.player import Player
 from server.limits import LimitError
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(lesson_routes.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     return app
 
