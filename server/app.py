@@ -9,7 +9,8 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from server import api, lesson_routes, live, pages
-from server.pages import ROOT, VERSION
+from server.assets import asset_dir
+from server.pages import VERSION
 from server.player import Player
 from server.limits import LimitError
 from server.sessions import CapacityError, SessionStore
@@ -77,6 +78,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(lesson_routes.router)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     return app
 

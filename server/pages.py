@@ -1,8 +1,6 @@
 """The page at / (and its JSON twin, /api/registries): the shared vocabulary of every <select>."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 
@@ -13,9 +11,9 @@ from engine.features import FEATURE_ORDER, FEATURES
 from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES, OUTPUTS
+from server.assets import asset_dir
 
-ROOT = Path(__file__).resolve().parent.parent
-templates = Jinja2Templates(directory=ROOT / "templates")
+templates = Jinja2Templates(directory=asset_dir("templates"))
 router = APIRouter()
 
 VERSION = "0.1.0"
