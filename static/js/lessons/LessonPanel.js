@@ -23,10 +23,11 @@ export class LessonPanel {
     window.addEventListener("popstate", () => {
       this.index = stageFromUrl(lesson);
       this.show();
-      this.bus.emit(EVENTS.OPEN, { hash: location.hash.slice(1) || this.stage().hash });
+      this.request(location.hash.slice(1) || this.stage().hash);
     });
     // a link without a setup opens the stage's own; a shared link with a setup opens that setup
     if (!location.hash.slice(1)) history.replaceState(history.state, "", this.url());
+    this.waiting = true; // the page's first session is this stage's
     this.show();
   }
 
@@ -55,7 +56,13 @@ export class LessonPanel {
   /** Open the current stage's setup (also "Start stage again" after the student changed things). */
   open() {
     history.replaceState(history.state, "", this.url());
-    this.bus.emit(EVENTS.OPEN, { hash: this.stage().hash });
+    this.request(this.stage().hash);
+  }
+
+  request(hash) {
+    this.waiting = true;
+    delete this.root.dataset.opened;
+    this.bus.emit(EVENTS.OPEN, { hash });
   }
 
   show() {
@@ -73,7 +80,13 @@ export class LessonPanel {
     document.title = `${stage.title} · ${this.lesson.title} · Backprop Playground`;
   }
 
-  update() {}
+  /** Marks `data-opened` with the stage number once a session asked for by this stage has arrived. */
+  update(app) {
+    if (!this.waiting || !app.session || app.session.id === this.sessionBefore) return;
+    this.waiting = false;
+    this.sessionBefore = app.session.id;
+    this.root.dataset.opened = String(this.index + 1);
+  }
 }
 
 /** The stage the address bar names (?stage=N, 1-based), the first one when it names none or a wrong one. */
