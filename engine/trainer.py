@@ -6,8 +6,9 @@
     update   — move every parameter against its gradient (the optimizer's step)
 
 Each phase leaves its results on the trainer for viewers; ``step(n)`` runs whole iterations with no
-bookkeeping beyond what the last one leaves. Nothing here raises or warns on divergence: a non-finite
-output sets ``status = "diverged"`` and stepping stops until ``reset``.
+bookkeeping beyond what the last one leaves. Nothing here raises or warns on divergence: a loss that is
+not finite or exceeds ``DIVERGENCE`` × the loss at the start of the run sets ``status = "diverged"`` and
+stepping stops until ``reset``.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
 
 PHASES = ("forward", "loss", "backward", "update")
 HISTORY = 200  # parameter snapshots kept for the landscape trajectory
+DIVERGENCE = 1e6  # a loss this many times the run's starting loss counts as diverged
 
 
 class Trainer:
@@ -91,6 +93,18 @@ class Trainer:
         self._epoch_batches: list = []  # shuffled order: this epoch's batches still to come, last first
         self._clear_phases()
         self._record()
+        self._start_run()
+
+    def _start_run(self) -> None:
+        """The loss divergence is measured against: the train loss of the weights a run starts from."""
+        self.start_loss = None
+        self.start_loss = self.evaluate()["loss"]["train"]
+
+    def diverging(self, loss: float) -> bool:
+        """Is ``loss`` not finite, or more than ``DIVERGENCE`` times the run's starting loss?"""
+        if not math.isfinite(loss):
+            return True
+        return bool(self.start_loss) and loss > DIVERGENCE * self.start_loss
 
     def changed(self) -> None:
         """Mark parameters, data or loss as changed, so cached evaluations are recomputed."""
@@ -127,6 +141,8 @@ class Trainer:
                 return "data"
             self._encode_data()
             if changes.keys() <= LIVE_FIELDS:
+                if "loss" in changes:  # a loss in other units: measure divergence from here on
+                    self._start_run()
                 if "optimizer" in changes:
                     self.opt_state = optimizers.OptimizerState()
                 if changes.keys() & {"batch_size", "order"}:
@@ -178,7 +194,8 @@ class Trainer:
             self.losses = self.loss_fn.value(self.cache.z[-1], self.cache.a[-1], self.t_batch)
             self.cost = float(self.losses.mean())
         self.phase = "loss"
-        self._check(self.cost)
+        if self.diverging(self.cost):
+            self.status = "diverged"
 
     def backward(self) -> None:
         """Phase 3: gradients of the full objective (data cost + penalty) for every layer."""
@@ -254,7 +271,7 @@ class Trainer:
                 index, x, t = self._next_batch()
                 cache = network.forward(params, x, hidden, head)
                 z_out, y_hat = cache.z[-1], cache.a[-1]
-                if ran % 8 == 0 and not math.isfinite(float(z_out.sum())):
+                if ran % 8 == 0 and self.diverging(float(loss_fn.value(z_out, y_hat, t).mean())):
                     self.status = "diverged"
                     break
                 dz_out = loss_fn.grad(z_out, y_hat, t, head) / len(y_hat)
@@ -276,7 +293,7 @@ class Trainer:
                 self.cost = float(self.losses.mean())
                 self.phase = "update"
                 self._record()
-                if not all(np.isfinite(p).all() for p in params):
+                if self.diverging(self.cost) or not all(np.isfinite(p).all() for p in params):
                     self.status = "diverged"
         return ran
 
@@ -308,7 +325,8 @@ class Trainer:
                 result["loss"][split] = cost if math.isfinite(cost) else None
                 if result["accuracy"] is not None:
                     result["accuracy"][split] = float((self.classify(cache.a[-1]) == y).mean())
-        if len(self.X_train) and result["loss"]["train"] is None:
+        train_loss = result["loss"]["train"]
+        if len(self.X_train) and (train_loss is None or self.diverging(train_loss)):
             self.status = "diverged"
         self._evaluation = (self.version, result)
         return result
@@ -334,6 +352,21 @@ class Trainer:
         self.params_edited()
 
     def params_edited(self) -> None:
-        """After parameters were set by hand: stale evaluations go, and the status follows the values."""
+        """After parameters were set by hand nothing left on the trainer may describe other weights: the
+        phases this iteration has run are run again on its mini-batch at the new values (after an update
+        too, so the gradient is the one at the current weights), and the step just taken — it moved the
+        weights from values that are no longer there — is dropped. The status follows the values."""
         self.changed()
+        self.steps = None
         self.status = "ok" if all(np.isfinite(p).all() for p in self.params) else "diverged"
+        self._record()
+        if self.cache is None or self.status != "ok":
+            return
+        done = self.phase
+        self.phase = "forward"  # mid-iteration, so forward() keeps this batch
+        self.forward()
+        if done != "forward":
+            self.loss()
+        if done in ("backward", "update"):
+            self.backward()
+        self.phase = done

@@ -32,7 +32,10 @@ def finite(value):
 
 
 def _layer_mean(values, l):
-    return None if values is None or values[l] is None else values[l].mean(axis=0)
+    if values is None or values[l] is None:
+        return None
+    with np.errstate(all="ignore"):  # a diverged batch holds infinities: their mean is one too
+        return values[l].mean(axis=0)
 
 
 def layer_arrays(trainer) -> list[dict]:
@@ -55,7 +58,7 @@ def layer_arrays(trainer) -> list[dict]:
             "step_biases": steps[2 * l + 1] if steps else None,
             "z": _layer_mean(cache.z, l + 1) if cache else None,
             "a": _layer_mean(cache.a, l + 1) if cache else None,
-            "delta": _layer_mean(trainer.gradients.dz, l + 1) * len(trainer.x_batch)
+            "delta": _layer_mean(trainer.gradients.dz, l + 1) * np.float64(len(trainer.x_batch))
             if trainer.gradients is not None else None,
         })
     return layers

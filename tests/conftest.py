@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 with warnings.catch_warnings():
@@ -30,3 +31,17 @@ def session(client) -> dict:
     response = client.post("/api/sessions", json={"config": {"seed": "fixture"}})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def overflowing_session(client) -> dict:
+    """A session whose hand-set weights overflow float64 in the forward pass, so its State holds NaN and
+    infinities (a run that diverges by training stops at 10⁶ × its first loss, long before that)."""
+    session = client.post("/api/sessions", json={"config": {
+        "problem": "regression", "activation": "relu", "seed": "boom"}}).json()
+    client.post(f"/api/sessions/{session['id']}/step", json={"steps": 1})
+    for layer in (0, 1):
+        shape = np.shape(session["state"]["layers"][layer]["weights"])
+        weights = [[1e300 * (-1) ** (i + j) for j in range(shape[1])] for i in range(shape[0])]
+        response = client.put(f"/api/sessions/{session['id']}/parameters", json={"layer": layer, "weights": weights})
+        assert response.status_code == 200, response.text
+    return session

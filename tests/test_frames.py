@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from server import frames
+from tests.conftest import overflowing_session
 
 ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"]
 CONFIGS = {
@@ -47,9 +48,9 @@ def both_formats(ws) -> tuple[dict, tuple, bytes]:
 
 
 def assert_same(expected, actual, where: str) -> None:
-    """JSON values against decoded ones: equal floats, and null where the binary frame has NaN."""
+    """JSON values against decoded ones: equal floats, and null where the binary frame has NaN or ±inf."""
     if expected is None:
-        assert actual is None or (isinstance(actual, float) and math.isnan(actual)), where
+        assert actual is None or (isinstance(actual, float) and not math.isfinite(actual)), where
     elif isinstance(expected, list):
         assert len(expected) == len(actual), where
         for k, (e, a) in enumerate(zip(expected, actual)):
@@ -112,14 +113,13 @@ def _unpack(result):
 
 
 def test_a_diverged_network_travels_as_nan_where_json_says_null(client):
-    session = client.post("/api/sessions", json={"config": {
-        "problem": "regression", "activation": "relu", "learning_rate": 50, "seed": "boom"}}).json()
+    session = overflowing_session(client)
     with connect(client, session["id"]) as ws:
         next_message(ws), next_message(ws)
         ws.send_text(json.dumps({"type": "step", "steps": 300}))
         as_json, header, arrays = _unpack(both_formats(ws))
         assert header["state"]["status"] == "diverged"
-        assert np.isnan(arrays["weights"]).any()
+        assert np.isnan(arrays["a"]).any() and np.isnan(arrays["grad_weights"]).any()
         check_against_json(as_json, header, arrays)
 
 

@@ -96,3 +96,52 @@ def test_inspect_at_backward_is_the_current_trace_before_an_update(client, sessi
     now = client.get(url(session, f"/inspect?sample={sample}")).json()
     assert before["layers"] == now["layers"]
     assert client.get(url(session, "/inspect?at=later")).status_code == 422
+
+
+def _assert_every_number_is_at_the_current_weights(client, session, state, layer, i, j):
+    """The State and /inspect agree: no step, the gradient at these weights, sums that add up."""
+    for entry in state["layers"]:
+        assert entry["step_weights"] is None and entry["step_biases"] is None
+    grad = state["layers"][layer]["grad_weights"]
+    if grad is None:
+        return
+    # the gradient is the slope of the objective at the current weights, on the same batch
+    slope = client.get(url(session, f"/slice?layer={layer}&kind=weight&i={i}&j={j}&span=0.0001&points=3")).json()
+    assert slope["current"] == state["layers"][layer]["weights"][i][j]
+    numeric = (slope["losses"][2] - slope["losses"][0]) / (slope["values"][2] - slope["values"][0])
+    assert numeric == pytest.approx(grad[i][j], rel=1e-5, abs=1e-10)
+    for sample in state["batch"]["indices"]:
+        trace = client.get(url(session, f"/inspect?sample={sample}&layer={layer}&i={i}&j={j}&at=backward")).json()
+        assert trace["layers"][layer]["weights"] == state["layers"][layer]["weights"]  # traced at the new weights
+        terms = trace["batch_terms"]
+        assert terms["total"] == grad[i][j]
+        assert terms["mean"] + terms["penalty"] == pytest.approx(terms["total"], rel=1e-12, abs=1e-15)
+        assert sum(terms["terms"]) / len(terms["terms"]) == pytest.approx(terms["mean"], rel=1e-12, abs=1e-15)
+        k = terms["indices"].index(sample)  # the point alone and its row in the batch table: the same numbers
+        assert trace["layers"][layer]["delta"][j] == pytest.approx(terms["delta"][k], rel=1e-12, abs=1e-15)
+        assert trace["layers"][layer]["grad_weights"][i][j] == pytest.approx(terms["terms"][k], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("phases", [0, 3])  # edit after a whole step (phase update), after the backward phase
+def test_after_a_hand_edit_the_state_and_inspect_describe_the_new_weights(client, phases):
+    session = client.post("/api/sessions", json={"config": {"seed": "edit", "hidden_layers": [3, 2],
+                                                           "regularization": "L2", "regularization_rate": 0.01}}).json()
+    state = client.post(url(session, "/step"), json={"steps": 5}).json()
+    for _ in range(phases):
+        state = client.post(url(session, "/phase")).json()
+    assert state["layers"][1]["step_weights"] is not None or phases
+    state = client.put(url(session, "/parameters"),
+                       json={"layer": 1, "kind": "weight", "i": 0, "j": 0, "value": 2}).json()
+    assert state["layers"][1]["weights"][0][0] == 2 and state["phase"] == ("update" if not phases else "backward")
+    assert state["layers"][1]["grad_weights"] is not None
+    _assert_every_number_is_at_the_current_weights(client, session, state, 1, 0, 0)
+    state = client.put(url(session, "/parameters"), json={"layer": 0, "biases": [0.5, -0.5, 0.25]}).json()
+    _assert_every_number_is_at_the_current_weights(client, session, state, 0, 1, 2)
+
+
+def test_an_edit_before_the_backward_phase_leaves_no_gradient(client, session):
+    client.post(url(session, "/step"), json={"steps": 3})
+    client.post(url(session, "/phase"))  # forward of a new batch
+    state = client.put(url(session, "/parameters"), json={"layer": 0, "kind": "bias", "i": 1, "value": 1}).json()
+    assert state["phase"] == "forward"
+    assert all(layer["grad_weights"] is None and layer["step_weights"] is None for layer in state["layers"])

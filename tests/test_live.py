@@ -7,6 +7,8 @@ import json
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from tests.conftest import overflowing_session
+
 
 def live(client, session, **headers):
     return client.websocket_connect(f"/api/sessions/{session['id']}/live?format=json", headers=headers)
@@ -152,8 +154,7 @@ def test_reconnect_resumes_the_same_session(client, session):
 
 
 def test_diverged_frames_are_valid_json(client):
-    created = client.post("/api/sessions", json={"config": {
-        "problem": "regression", "activation": "relu", "learning_rate": 50, "seed": "boom"}}).json()
+    created = overflowing_session(client)
     with live(client, created) as ws:
         opened(ws)
         ws.send_text(json.dumps({"type": "step", "steps": 300}))
@@ -208,3 +209,38 @@ def test_narrated_play_frames_carry_the_batch(client, session):
             frame = receive(ws, "frame")
         assert frame["state"]["batch"] is None
         ws.send_text(json.dumps({"type": "pause"}))
+
+
+def test_a_socket_edit_answers_with_a_state_at_the_new_weights(client, session):
+    with live(client, session) as ws:
+        opened(ws)
+        ws.send_text(json.dumps({"type": "step", "steps": 5}))
+        stepped = receive(ws, "frame")["state"]
+        assert stepped["layers"][1]["step_weights"] is not None
+        ws.send_text(json.dumps({"type": "edit", "layer": 1, "kind": "weight", "i": 0, "j": 1, "value": 2}))
+        state = receive(ws, "frame")["state"]
+    assert state["layers"][1]["weights"][0][1] == 2 and state["step"] == 5
+    assert all(layer["step_weights"] is None and layer["step_biases"] is None for layer in state["layers"])
+    grad = state["layers"][1]["grad_weights"]
+    slope = client.get(f"/api/sessions/{session['id']}/slice?layer=1&kind=weight&i=0&j=1&span=0.0001&points=3").json()
+    numeric = (slope["losses"][2] - slope["losses"][0]) / (slope["values"][2] - slope["values"][0])
+    assert numeric == pytest.approx(grad[0][1], rel=1e-5)  # the gradient at the current weights
+
+
+def test_paced_play_stops_as_diverged_at_a_million_times_the_first_loss(client):
+    # A learner's mistake at a pace one can watch: regression, ReLU, learning rate 10, 20 steps a second.
+    created = client.post("/api/sessions", json={"config": {
+        "problem": "regression", "activation": "relu", "learning_rate": 10, "seed": "grows"}}).json()
+    start = created["state"]["loss"]["train"]
+    with live(client, created) as ws:
+        opened(ws)
+        ws.send_text(json.dumps({"type": "speed", "steps_per_second": 20}))
+        ws.send_text(json.dumps({"type": "play"}))
+        frame = receive(ws, "frame")
+        while frame["state"]["status"] == "ok":
+            assert frame["state"]["loss"]["train"] <= 1e6 * start
+            frame = receive(ws, "frame")
+        while frame["playing"]:  # divergence pauses play
+            frame = receive(ws, "frame")
+    loss = frame["state"]["loss"]["train"]
+    assert frame["state"]["status"] == "diverged" and (loss is None or loss > 1e6 * start)

@@ -17,7 +17,7 @@ from engine import network
 from engine.config import TrainConfig
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES
-from engine.trainer import PHASES, Trainer
+from engine.trainer import DIVERGENCE, PHASES, Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = TrainConfig()  # circle, 500 points, 50 % train → 250, hidden 4,2 tanh, sigmoid + cross-entropy, sgd
@@ -497,7 +497,8 @@ def test_divergence_is_a_state_not_an_error():
         assert trainer.step(10) == 0
         phase = trainer.phase
         assert trainer.advance_phase() == phase
-        assert trainer.evaluate()["loss"]["train"] is None
+        loss = trainer.evaluate()["loss"]["train"]
+        assert loss is None or loss > DIVERGENCE * trainer.start_loss
     trainer.reset()
     assert trainer.status == "ok" and all(np.isfinite(p).all() for p in trainer.params)
     trainer.configure(learning_rate=0.01)
@@ -579,3 +580,74 @@ def test_params_are_views_of_one_flat_theta_through_every_path():
     trainer.reset()
     np.testing.assert_array_equal(joined(), trainer.theta)
     assert all(np.shares_memory(p, trainer.theta) for p in trainer.params)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 50])
+def test_a_run_is_diverged_once_its_loss_passes_a_million_times_its_start(chunk):
+    # Learning rate 10 on regression with ReLU (a learner's mistake): the loss grows for a while, finite.
+    trainer = Trainer(TrainConfig(problem="regression", dataset="reg-plane", activation="relu", output="linear",
+                                  loss="mse", learning_rate=10, seed="grows"))
+    limit = DIVERGENCE * trainer.start_loss
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(400):
+            trainer.step(chunk)
+            loss = trainer.evaluate()["loss"]["train"]
+            if trainer.status == "diverged":
+                break
+            assert loss <= limit, f"status ok at a loss of {loss} (limit {limit})"
+    assert trainer.status == "diverged"
+    assert trainer.step(1) == 0
+
+
+def test_a_finite_but_huge_loss_after_an_edit_is_divergence_and_undoing_it_recovers():
+    trainer = Trainer(TrainConfig(problem="regression", dataset="reg-plane", output="linear", loss="mse"))
+    bias = float(trainer.params[-1][0])
+    trainer.set_parameter(2, "bias", 0, None, 1e5)  # loss ≈ 1e10: finite, far past 10⁶ × the start
+    loss = trainer.evaluate()["loss"]["train"]
+    assert math.isfinite(loss) and loss > DIVERGENCE * trainer.start_loss
+    assert trainer.status == "diverged"
+    trainer.set_parameter(2, "bias", 0, None, bias)
+    assert trainer.status == "ok"
+    assert trainer.evaluate()["loss"]["train"] == pytest.approx(trainer.start_loss, rel=1e-12)
+
+
+def test_changing_the_loss_measures_divergence_in_its_own_units(trainer):
+    trainer.step(30)
+    trainer.configure(loss="mse")
+    assert trainer.start_loss == trainer.evaluate()["loss"]["train"]
+
+
+@pytest.mark.parametrize("phases", [1, 2, 3, 4])  # edit after forward, loss, backward, update
+def test_a_hand_edit_leaves_only_numbers_at_the_new_weights(phases):
+    trainer = Trainer(BASE.changed(seed="edit", regularization="L2", regularization_rate=0.01))
+    trainer.step(5)
+    for _ in range(phases):
+        trainer.advance_phase()
+    phase, batch = trainer.phase, trainer.batch_index.copy()
+    trainer.set_parameter(1, "weight", 0, 1, 2.0)
+    assert trainer.phase == phase and trainer.steps is None  # the step just taken moved other weights
+    np.testing.assert_array_equal(trainer.batch_index, batch)
+    fresh = network.forward(trainer.params, trainer.x_batch, trainer.hidden, trainer.head)
+    np.testing.assert_array_equal(trainer.cache.a[-1], fresh.a[-1])
+    if phases == 1:
+        assert trainer.losses is None and trainer.gradients is None
+        return
+    assert trainer.cost == float(trainer.loss_fn.value(fresh.z[-1], fresh.a[-1], trainer.t_batch).mean())
+    if phases == 2:
+        assert trainer.gradients is None
+        return
+    # The gradient is the one at the current weights: centred differences of the batch objective.
+    params = copy_params(trainer)
+    for l, i, j in [(1, 0, 1), (0, 1, 2), (2, 1, 0)]:
+        W = params[2 * l]
+        original = W[i, j]
+        W[i, j] = original + H
+        up = trainer.objective(params, trainer.x_batch, trainer.t_batch)
+        W[i, j] = original - H
+        down = trainer.objective(params, trainer.x_batch, trainer.t_batch)
+        W[i, j] = original
+        numeric, analytic = (up - down) / (2 * H), trainer.gradients.grads[2 * l][i, j]
+        assert abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-8) < TOLERANCE, (analytic, numeric)
+    next_phase = trainer.advance_phase()
+    assert next_phase == ("update" if phases == 3 else "forward")
