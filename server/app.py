@@ -8,10 +8,11 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from server import api, lesson_routes, live, pages
+from server import api, lesson_routes, live, pages, race_routes
 from server.assets import asset_dir
 from server.pages import VERSION
 from server.player import Player
+from server.races import RaceStore
 from server.limits import LimitError
 from server.sessions import CapacityError, SessionStore
 from server.settings import Settings
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        app.state.races.close()
         app.state.player.close()
         app.state.store.close()
 
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = SessionStore(settings)
     app.state.player = Player(settings, app.state.store)
+    app.state.races = RaceStore(app.state.store, settings.max_sessions)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(lesson_routes.router)
+    app.include_router(race_routes.router)
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     return app
 
