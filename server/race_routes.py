@@ -15,7 +15,7 @@ from server.lane import COMMAND, TRAIN
 from server.limits import check_at_most, check_steps
 from server.pages import index_context, templates
 from server.player import Player
-from server.races import MAX_VARIANTS, MIN_VARIANTS, Race, RaceStore, landscape, timed_step
+from server.races import MAX_VARIANTS, MIN_VARIANTS, Race, RaceStore, landscape, race_slice
 from server.schemas import Session as SessionModel, State
 from server.sessions import Session, SessionStore
 from server.settings import Settings
@@ -88,6 +88,19 @@ async def describe(race: Race, sessions: list[Session], player: Player, settings
             "playing": race.playing, "sessions": described}
 
 
+async def together(player: Player, sessions: list[Session], work, *args, priority: int = COMMAND):
+    """``work(*args)`` in one turn of the compute lane, so every variant moves at once (lockstep even beside
+    other requests); then each session is kept (saved) and its watchers woken, as after any session work."""
+    result = await player.run(sessions[0], work, *args, priority=priority)
+    for session in sessions[1:]:
+        await player.run(session, _nothing, priority=priority)
+    return result
+
+
+def _nothing() -> None:
+    """A turn on the lane that only keeps a session changed by work done for a race."""
+
+
 async def states(race: Race, sessions: list[Session], player: Player) -> dict:
     return {"id": race.id, "playing": race.playing,
             "states": [await player.run(session, session.state) for session in sessions]}
@@ -119,8 +132,7 @@ async def step_race(body: RaceSteps, found=Depends(get_race), player: Player = D
     race, sessions = found
     for session in sessions:
         check_steps(session.trainer, body.steps, settings.max_steps, settings)
-    for session in sessions:
-        await player.run(session, session.step, body.steps)
+    await together(player, sessions, lambda: [session.step(body.steps) for session in sessions])
     return await states(race, sessions, player)
 
 
@@ -128,8 +140,7 @@ async def step_race(body: RaceSteps, found=Depends(get_race), player: Player = D
 async def phase_race(found=Depends(get_race), player: Player = Depends(get_player)):
     """One phase (forward → loss → backward → update) for every variant."""
     race, sessions = found
-    for session in sessions:
-        await player.run(session, session.advance_phase)
+    await together(player, sessions, lambda: [session.advance_phase() for session in sessions])
     return await states(race, sessions, player)
 
 
@@ -138,8 +149,7 @@ async def reset_race(found=Depends(get_race), player: Player = Depends(get_playe
     """New initial weights for every variant: the next draw of the seed, the same for all of them."""
     race, sessions = found
     race.pause()
-    for session in sessions:
-        await player.run(session, session.reset)
+    await together(player, sessions, lambda: [session.reset() for session in sessions])
     return await states(race, sessions, player)
 
 
@@ -165,9 +175,18 @@ async def pause_race(found=Depends(get_race), player: Player = Depends(get_playe
 
 
 async def _play_loop(race: Race, sessions: list[Session], token: int, player: Player) -> None:
-    """While ``token`` owns the race's play: each slice, every variant still running takes ``due`` steps."""
+    """While ``token`` owns the race's play: each slice, every variant still running takes ``due`` steps.
+
+    As a session nobody watches is paused, a race stops when the last socket on its variants closes; played
+    without any socket (a script), it stops after ``max_steps`` steps, the bound of one step request."""
     per_step, started, done, pace = 1e-4, asyncio.get_running_loop().time(), 0, None
+    watched, played = False, 0
     while race.owns_play(token):
+        if any(player.store.in_use(session.id) for session in sessions):
+            watched = True
+        elif watched or played >= player.settings.max_steps:
+            race.pause()
+            return
         running = [s for s in sessions if s.trainer.status == "ok"]
         if not running:
             race.pause()
@@ -182,12 +201,12 @@ async def _play_loop(race: Race, sessions: list[Session], token: int, player: Pl
             if due <= 0:
                 await asyncio.sleep(min(0.05, (done + 1) / pace - (now - started)))
                 continue
-        seconds = 0.0
-        for session in running:
-            ran, spent = await player.run(session, timed_step, session, due, priority=TRAIN)
-            seconds += spent
+        seconds = await together(player, running, race_slice, race, token, running, due, priority=TRAIN)
+        if seconds is None:
+            return  # paused while the slice waited for its turn
         per_step = max(1e-6, seconds / (due * len(running)))
         done += due
+        played += due
         await asyncio.sleep(0)
 
 

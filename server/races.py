@@ -181,10 +181,15 @@ def shared_start(sessions: list[Session]) -> np.ndarray:
     return Trainer(first.config, resets=first.resets).theta.copy()
 
 
-def timed_step(session: Session, due: int) -> tuple[int, float]:
+def race_slice(race: Race, token: int, sessions: list[Session], due: int) -> float | None:
+    """One slice of a race's play on the lane: ``due`` steps for every session; the seconds it took, or
+    None when ``token`` no longer owns the race's play."""
+    if not race.owns_play(token):
+        return None
     began = time.perf_counter()
-    ran = session.step(due)
-    return ran, time.perf_counter() - began
+    for session in sessions:
+        session.step(due)
+    return time.perf_counter() - began
 
 
 PROBE_POINTS = 256  # the surface looks at this many train points (each grid cell is one forward pass)
