@@ -2,6 +2,7 @@
 
     python bench/engine.py            # all three nets, 9 rounds (~1 minute on 2 cores)
     python bench/engine.py --quick    # fewer repeats
+    python bench/engine.py --clock wall   # elapsed time instead of the process's CPU time
 
 Nets (tanh hidden, sigmoid output + cross-entropy, SGD lr 0.03, shuffled epochs of 250 training points):
     A  circle, hidden 4,2, features x,y, batch 10
@@ -80,7 +81,7 @@ def plain_matches_engine(config, iterations=100):
     trainer, reference = Trainer(config), Trainer(config)
     params = [p.copy() for p in reference.params]
     plain_loop(reference.X_train, reference.T_train, params, config.batch_size, iterations,
-               config.learning_rate, reference._shuffle_rng)
+               config.learning_rate, reference.batches.rng)
     trainer.step(iterations)
     return all(np.array_equal(p, q) for p, q in zip(params, trainer.params))
 
@@ -152,20 +153,24 @@ def torch_status() -> str | None:
 
 # Timing ------------------------------------------------------------------------------------------
 
-def time_per_iteration(runs, iterations, repeats, warmup):
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def time_per_iteration(runs, iterations, repeats, warmup, clock=time.process_time):
     """Median (and min, max) µs per iteration of each runner over ``repeats`` runs of ``iterations``.
 
     The runners take turns, one run each per round, so a busy neighbour on the machine slows them alike
-    and the ratios stay fair; each is warmed up by ``warmup`` iterations first.
+    and the ratios stay fair; each is warmed up by ``warmup`` iterations first. The default clock is the
+    process's CPU time (all its threads), which leaves out the time a loaded machine gives to other processes.
     """
     for run in runs.values():
         run(warmup)
     samples = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            start = time.perf_counter()
+            start = clock()
             run(iterations)
-            samples[name].append((time.perf_counter() - start) / iterations * 1e6)
+            samples[name].append((clock() - start) / iterations * 1e6)
     return {name: (statistics.median(s), min(s), max(s)) for name, s in samples.items()}
 
 
@@ -173,11 +178,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rounds instead of 9")
     parser.add_argument("--nets", default="ABC", help="which nets, e.g. AC")
+    parser.add_argument("--clock", choices=CLOCKS, default="cpu",
+                        help="cpu: this process's CPU time (default; fair on a loaded machine); wall: elapsed time")
     args = parser.parse_args()
     repeats = 3 if args.quick else 9
 
     import numpy
     missing_torch = torch_status()
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}  clock {args.clock}")
     print(f"python {platform.python_version()}  numpy {numpy.__version__}  cores {os.cpu_count()}  "
           f"{platform.processor() or platform.machine()}")
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
@@ -203,7 +211,7 @@ def main() -> None:
             runners["torch eager"] = torch_runner
             runners["torch 1 thread"] = lambda c: torch_runner(c, threads=1)
         timings = time_per_iteration({method: make(config) for method, make in runners.items()},
-                                     iterations, repeats, warmup=per_epoch * 2)
+                                     iterations, repeats, warmup=per_epoch * 2, clock=CLOCKS[args.clock])
         figures = {}
         for method, (median, low, high) in timings.items():
             figures[method] = median
@@ -220,6 +228,7 @@ def main() -> None:
             line += "   torch/step = n/a (torch not installed)"
         line += f"   plain loop reproduces the engine bit for bit: {'yes' if same else 'NO'}"
         print(line)
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

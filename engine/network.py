@@ -7,6 +7,12 @@ Glossary (one per layer l = 1..L, input side first):
     W[l] (fan_in, fan_out), b[l] (fan_out,)
 Backward, from dz[L] = d cost / d z[L]:
     dW[l] = a[l-1].T @ dz[l],  db[l] = sum_n dz[l],  da[l-1] = dz[l] @ W[l].T,  dz[l-1] = da[l-1] * f'(z[l-1])
+
+θ is one flat vector. A trainer keeps all parameters in one float64 vector θ, and ``params``
+``[W1, b1, W2, b2, ...]`` are views of it in their shapes (``flatten``); gradients are written into views of
+one flat buffer of the same layout (``backward``'s ``out``). Writing a view writes θ, so a viewer reads
+``W[l]`` while the optimizer moves all of θ in a handful of vector operations, and a parameter snapshot,
+a landscape direction or an optimizer buffer is one vector. Code outside the engine sees only the views.
 """
 from __future__ import annotations
 
@@ -63,10 +69,7 @@ def init_params(sizes: list[int], scheme: str, rng: np.random.Generator) -> list
 
 
 def flatten(arrays: list[Array]) -> tuple[Array, list[Array]]:
-    """One flat vector θ holding ``arrays``, and views of it in their shapes: writing either writes both.
-
-    The optimizer then moves all of θ in a handful of operations, and a viewer still reads ``W[l]``, ``b[l]``.
-    """
+    """One flat vector θ holding ``arrays``, and views of it in their shapes: writing either writes both."""
     flat = np.concatenate([a.ravel() for a in arrays]) if arrays else np.zeros(0)
     return flat, views(flat, [a.shape for a in arrays])
 
@@ -117,21 +120,17 @@ class Gradients:
 def backward(params: list[Array], cache: Cache, dz_out: Array, hidden: Activation,
              input_grad: bool = True, out: list[Array] | None = None) -> Gradients:
     """Propagate ``dz_out (N, C)`` = d cost / d z[L] back to the inputs (``da[0]`` only with
-    ``input_grad``: training does not need it). With ``out`` (arrays shaped like ``params``, e.g. views
-    of one flat buffer), the gradients are written there."""
+    ``input_grad``: training does not need it). The gradients are written into ``out``, views of one flat
+    buffer shaped like ``params`` (a new buffer when None)."""
     last = len(params) // 2
-    grads: list[Array] = out if out is not None else [None] * len(params)  # type: ignore[list-item]
+    grads = out if out is not None else views(np.empty(sum(p.size for p in params)), [p.shape for p in params])
     dz: list[Array | None] = [None] * (last + 1)
     da: list[Array | None] = [None] * (last + 1)
     a, z, df = cache.a, cache.z, hidden.df
     dz_l = dz[last] = dz_out
     for l in range(last, 0, -1):
-        if out is None:
-            grads[2 * l - 2] = a[l - 1].T @ dz_l
-            grads[2 * l - 1] = np.add.reduce(dz_l, axis=0)
-        else:
-            np.matmul(a[l - 1].T, dz_l, out=grads[2 * l - 2])
-            np.add.reduce(dz_l, axis=0, out=grads[2 * l - 1])
+        np.matmul(a[l - 1].T, dz_l, out=grads[2 * l - 2])
+        np.add.reduce(dz_l, axis=0, out=grads[2 * l - 1])
         if l > 1:
             da[l - 1] = dz_l @ params[2 * l - 2].T
             dz_l = dz[l - 1] = da[l - 1] * df(z[l - 1], a[l - 1])

@@ -9,24 +9,32 @@ bench/torch_parity.py where PyTorch is installed.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Callable
 
 import numpy as np
 
+from engine.config import TrainConfig
+
 Array = np.ndarray
+_DEFAULTS = TrainConfig()  # the one source of default values
 
 
 @dataclass
 class Hyper:
-    """Hyperparameters; those an optimizer does not use are ignored."""
+    """Hyperparameters (the training config's fields of the same names); an optimizer ignores those it
+    does not use."""
 
-    learning_rate: float = 0.03
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    alpha: float = 0.99
-    eps: float = 1e-8
+    learning_rate: float = _DEFAULTS.learning_rate
+    momentum: float = _DEFAULTS.momentum
+    beta1: float = _DEFAULTS.beta1
+    beta2: float = _DEFAULTS.beta2
+    alpha: float = _DEFAULTS.alpha
+    eps: float = _DEFAULTS.eps
+
+    @classmethod
+    def of(cls, config: TrainConfig) -> "Hyper":
+        return cls(*(getattr(config, f.name) for f in fields(cls)))
 
 
 @dataclass

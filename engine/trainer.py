@@ -5,10 +5,17 @@
     backward — propagate the error back to the inputs: dL/da, dL/dz, dW, db for every layer
     update   — move every parameter against its gradient (the optimizer's step)
 
-Each phase leaves its results on the trainer for viewers; ``step(n)`` runs whole iterations with no
-bookkeeping beyond what the last one leaves. Nothing here raises or warns on divergence: a loss that is
-not finite or exceeds ``DIVERGENCE`` × the loss at the start of the run sets ``status = "diverged"`` and
-stepping stops until ``reset``.
+A training iteration is written once, as four kernels (``_forward``, ``_loss``, ``_backward``, ``_update``)
+that read and write the trainer's fields. The public phases run one kernel each and leave its results for
+viewers; ``step(n)`` runs the same kernels back to back, skipping only what nobody reads between two
+iterations (the per-sample losses, d cost / d x). Nothing here raises or warns on divergence: a non-finite
+output or parameter, or a loss that is not finite or exceeds ``DIVERGENCE`` × the loss at the start of the
+run (``diverging``), sets ``status = "diverged"`` and stepping stops until ``reset``.
+
+The trainer's state is plain fields: ``config``, ``resets``, ``theta`` (all parameters; ``params`` are
+views of it), ``opt_state``, ``batches`` (order, generator, cursor), ``step_count``, ``epoch``, ``status``,
+``start_loss``, ``history``, and the last iteration's results (``phase``, the batch, ``cache``, ``losses``,
+``cost``, ``gradients``, ``step_flat``). Data, encodings and the objective follow from ``config`` alone.
 """
 from __future__ import annotations
 
@@ -18,8 +25,11 @@ from collections import deque
 import numpy as np
 
 from engine import datasets, features, network, optimizers
+from engine.losslog import LossLog
 from engine.activations import ACTIVATIONS, Array
+from engine.batches import Batches
 from engine.config import DATA_FIELDS, LIVE_FIELDS, TrainConfig, field_names, seed_int
+from engine.objective import Objective
 from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -33,6 +43,8 @@ class Trainer:
     def __init__(self, config: TrainConfig, resets: int = 0):
         self.config = config
         self.resets = resets
+        self.version = 0  # counts changes to parameters, data or loss (see ``changed``)
+        self._evaluation: tuple[int, dict] | None = None  # (version, evaluate()'s result)
         self._make_data()
         self._init_weights()
 
@@ -73,6 +85,8 @@ class Trainer:
         self.X_test = features.transform(self.x_test, c.features)
         self.T_train = self.head.targets(self.y_train, self.num_outputs)
         self.T_test = self.head.targets(self.y_test, self.num_outputs)
+        self.objective = Objective(self.hidden, self.head, self.loss_fn, c.regularization, c.regularization_rate)
+        self.hyper = optimizers.Hyper.of(c)
 
     def _init_weights(self) -> None:
         c = self.config
@@ -83,14 +97,13 @@ class Trainer:
         self._shapes = [p.shape for p in self.params]
         self._grad_flat, self._grad_views = network.flatten([np.zeros_like(p) for p in self.params])
         self.opt_state = optimizers.OptimizerState()
-        self._shuffle_rng = self._rng(2, self.resets)
+        self.batches = Batches(c.order, c.batch_size, self._rng(2, self.resets))
         self.step_count = 0
         self.epoch = 0
         self.status = "ok"
         self.changed()
         self.history: deque[Array] = deque(maxlen=HISTORY)
-        self._cursor = 0  # fixed order: where the next batch starts
-        self._epoch_batches: list = []  # shuffled order: this epoch's batches still to come, last first
+        self.loss_log = LossLog()  # (step, train, test) as evaluated: the loss curve, for export
         self._clear_phases()
         self._record()
         self._start_run()
@@ -108,13 +121,13 @@ class Trainer:
 
     def changed(self) -> None:
         """Mark parameters, data or loss as changed, so cached evaluations are recomputed."""
-        self.version = getattr(self, "version", 0) + 1
+        self.version += 1
         self._evaluation = None
 
     def _clear_phases(self) -> None:
         self.phase = "ready"
         self.batch_index = self.x_batch = self.t_batch = None
-        self.cache = self.losses = self.cost = self.gradients = self.steps = None
+        self.cache = self.losses = self.cost = self.gradients = self.step_flat = None
         self._epoch_done = False
 
     def reset(self) -> None:
@@ -146,7 +159,7 @@ class Trainer:
                 if "optimizer" in changes:
                     self.opt_state = optimizers.OptimizerState()
                 if changes.keys() & {"batch_size", "order"}:
-                    self._cursor, self._epoch_batches = 0, []
+                    self.batches.restart(self.config.order, self.config.batch_size)
                     self._clear_phases()
                 return "live"
             self._init_weights()
@@ -156,34 +169,12 @@ class Trainer:
             self._encode_data()
             raise
 
-    # ----- mini-batches -------------------------------------------------------------------------
-    def _next_batch(self) -> tuple[Array, Array, Array]:
-        """Indices, inputs and targets of the next mini-batch; sets ``_epoch_done`` at an epoch's end."""
-        n = len(self.X_train)
-        size = min(self.config.batch_size, n)
-        if self.config.order == "fixed":  # TFP: one fixed order, leftovers carry into the next epoch
-            start = self._cursor
-            index = (start + np.arange(size)) % n if start + size > n else np.arange(start, start + size)
-            self._cursor = (start + size) % n
-            self._epoch_done = start + size >= n
-            return index, self.X_train[index], self.T_train[index]
-        if not self._epoch_batches:  # a new epoch: one shuffle, cut into batches (the last may be short)
-            index = self._shuffle_rng.permutation(n)
-            X, T = self.X_train[index], self.T_train[index]
-            self._epoch_batches = [(index[s:s + size], X[s:s + size], T[s:s + size])
-                                   for s in range(0, n, size)][::-1]
-        batch = self._epoch_batches.pop()
-        self._epoch_done = not self._epoch_batches
-        return batch
-
     # ----- the four phases ----------------------------------------------------------------------
     def forward(self) -> None:
         """Phase 1: a new mini-batch (unless one is mid-iteration) through every layer."""
-        if self.phase in ("ready", "update"):
-            self.batch_index, self.x_batch, self.t_batch = self._next_batch()
         with np.errstate(all="ignore"):
-            self.cache = network.forward(self.params, self.x_batch, self.hidden, self.head)
-        self.losses = self.cost = self.gradients = self.steps = None
+            self._forward(new_batch=self.phase in ("ready", "update"))
+        self.losses = self.cost = self.gradients = self.step_flat = None
         self.phase = "forward"
         self._check(self.cache.a[-1])
 
@@ -191,36 +182,24 @@ class Trainer:
         """Phase 2: per-sample losses and the batch cost (the data loss, without the penalty)."""
         self._require("forward")
         with np.errstate(all="ignore"):
-            self.losses = self.loss_fn.value(self.cache.z[-1], self.cache.a[-1], self.t_batch)
-            self.cost = float(self.losses.mean())
+            self._loss()
         self.phase = "loss"
         if self.diverging(self.cost):
             self.status = "diverged"
 
     def backward(self) -> None:
-        """Phase 3: gradients of the full objective (data cost + penalty) for every layer."""
+        """Phase 3: gradients of the full objective (data cost + penalty) for every layer and the input."""
         self._require("loss")
-        c = self.config
         with np.errstate(all="ignore"):
-            z_out, y_hat = self.cache.z[-1], self.cache.a[-1]
-            dz_out = self.loss_fn.grad(z_out, y_hat, self.t_batch, self.head) / len(y_hat)
-            self.gradients = network.backward(self.params, self.cache, dz_out, self.hidden)
-            network.add_penalty_grads(self.params, self.gradients.grads, c.regularization,
-                                      c.regularization_rate)
+            self._backward(input_grad=True)
         self.phase = "backward"
 
     def update(self) -> None:
-        """Phase 4: the optimizer moves every parameter; ``steps`` holds ΔW, Δb."""
+        """Phase 4: the optimizer moves every parameter; ``steps`` holds ΔW, Δb (``step_flat`` the step on θ)."""
         self._require("backward")
         with np.errstate(all="ignore"):
-            grad = np.concatenate([g.ravel() for g in self.gradients.grads])
-            step = optimizers.apply(self.config.optimizer, [self.theta], [grad], self.opt_state, self._hyper())
-            self.steps = network.views(step[0], self._shapes)
-        self._finish_iteration()
-        self.phase = "update"
-        if not all(np.isfinite(p).all() for p in self.params):
-            self.status = "diverged"
-        self._record()
+            self._update()
+        self._settle()
 
     def advance_phase(self) -> str:
         """Run the phase after the last completed one; returns its name."""
@@ -236,81 +215,96 @@ class Trainer:
         if order.index(self.phase) < order.index(phase) or self.phase == "update":
             raise RuntimeError(f"phase '{phase}' must run before this one (last completed: {self.phase})")
 
-    def _hyper(self) -> optimizers.Hyper:
-        c = self.config
-        return optimizers.Hyper(c.learning_rate, c.momentum, c.beta1, c.beta2, c.alpha, c.eps)
+    # ----- whole iterations ---------------------------------------------------------------------
+    def step(self, n: int = 1) -> int:
+        """Run ``n`` whole iterations (finishing a phased one first); returns how many ran.
 
-    def _finish_iteration(self) -> None:
+        The phases' kernels back to back; the batch loss is checked for divergence every 8 iterations,
+        and the last iteration's loss and parameters, which then read as a phased iteration leaves them.
+        """
+        ran = 0
+        if self.phase not in ("ready", "update"):
+            while self.phase != "update" and self.status == "ok":
+                self.advance_phase()
+            ran = int(self.status == "ok")
+        if ran >= n or self.status != "ok":
+            return ran
+        forward, backward, update = self._forward, self._backward, self._update
+        whole, diverged = 0, False
+        with np.errstate(all="ignore"):
+            while ran < n:
+                forward()
+                if ran % 8 == 0:
+                    self._loss()
+                    if self.diverging(self.cost):
+                        diverged = True
+                        break
+                backward(input_grad=False)
+                update()
+                ran, whole = ran + 1, whole + 1
+            if whole and not diverged:  # the last iteration's losses, as its loss phase leaves them
+                self._loss()
+        if diverged:  # the batch whose loss diverged, as the loss phase leaves it
+            self.gradients = self.step_flat = None
+            self.phase, self.status = "loss", "diverged"
+            self.changed()
+            if whole:
+                self._record()
+        elif whole:
+            if self.diverging(self.cost):
+                self.status = "diverged"
+            self._settle()
+        return ran
+
+    # ----- one training iteration: the kernels ----------------------------------------------------
+    def _forward(self, new_batch: bool = True) -> None:
+        if new_batch:
+            self.batch_index, self.x_batch, self.t_batch, self._epoch_done = self.batches.next(
+                self.X_train, self.T_train)
+        self.cache = self.objective.forward(self.params, self.x_batch)
+
+    def _loss(self) -> None:
+        self.losses = self.objective.losses(self.cache, self.t_batch)
+        self.cost = float(self.losses.mean())
+
+    def _backward(self, input_grad: bool) -> None:
+        self.gradients = self.objective.gradients(self.params, self.cache, self.t_batch, input_grad,
+                                                  out=self._grad_views)
+
+    def _update(self) -> None:
+        """The optimizer's step on θ from the flat gradient, and the iteration counted."""
+        self.step_flat = optimizers.apply(self.config.optimizer, [self.theta], [self._grad_flat],
+                                          self.opt_state, self.hyper)[0]
         self.step_count += 1
-        self.changed()
         if self._epoch_done:
             self.epoch += 1
             self._epoch_done = False
 
+    def _settle(self) -> None:
+        """After an iteration's update: what viewers read (phase, history, a new version), and the status."""
+        self.phase = "update"
+        self.changed()
+        self._check(self.theta)
+        self._record()
+
+    @property
+    def steps(self) -> list[Array] | None:
+        """The last update's ΔW, Δb in the shapes of ``params`` (None until an update ran)."""
+        return None if self.step_flat is None else network.views(self.step_flat, self._shapes)
+
     def _check(self, value) -> None:
+        """Where a run is called diverged: a non-finite output, cost or parameter."""
         if not np.all(np.isfinite(value)):
             self.status = "diverged"
 
     def _record(self) -> None:
         self.history.append(self.theta.copy())
 
-    # ----- whole iterations ---------------------------------------------------------------------
-    def step(self, n: int = 1) -> int:
-        """Run ``n`` whole iterations (finishing a phased one first); returns how many ran."""
-        ran, last = 0, None
-        if self.phase not in ("ready", "update"):
-            while self.phase != "update" and self.status == "ok":
-                self.advance_phase()
-            ran = int(self.status == "ok")
-        params, hidden, head, loss_fn = self.params, self.hidden, self.head, self.loss_fn
-        theta, grad_flat, grad_views = [self.theta], [self._grad_flat], self._grad_views
-        c = self.config
-        hyper, update = self._hyper(), optimizers.OPTIMIZERS[c.optimizer].update
-        with np.errstate(all="ignore"):
-            while ran < n and self.status == "ok":
-                index, x, t = self._next_batch()
-                cache = network.forward(params, x, hidden, head)
-                z_out, y_hat = cache.z[-1], cache.a[-1]
-                if ran % 8 == 0 and self.diverging(float(loss_fn.value(z_out, y_hat, t).mean())):
-                    self.status = "diverged"
-                    break
-                dz_out = loss_fn.grad(z_out, y_hat, t, head) / len(y_hat)
-                gradients = network.backward(params, cache, dz_out, hidden, input_grad=False, out=grad_views)
-                network.add_penalty_grads(params, gradients.grads, c.regularization, c.regularization_rate)
-                self.opt_state.t += 1
-                steps = update(theta, grad_flat, self.opt_state, hyper)
-                self.step_count += 1
-                if self._epoch_done:
-                    self.epoch += 1
-                    self._epoch_done = False
-                last = (index, x, t, cache, gradients, steps)
-                ran += 1
-            if last is not None:  # leave the last iteration's phases readable, as a phased run would
-                self.changed()
-                self.batch_index, self.x_batch, self.t_batch, self.cache, self.gradients, step = last
-                self.steps = network.views(step[0], self._shapes)
-                self.losses = loss_fn.value(self.cache.z[-1], self.cache.a[-1], self.t_batch)
-                self.cost = float(self.losses.mean())
-                self.phase = "update"
-                self._record()
-                if self.diverging(self.cost) or not all(np.isfinite(p).all() for p in params):
-                    self.status = "diverged"
-        return ran
-
     # ----- evaluation ---------------------------------------------------------------------------
-    def objective(self, params: list[Array], X: Array, T: Array) -> float:
-        """Data cost of ``params`` on ``X (N, D)``, ``T (N, C)`` plus the regularisation penalty."""
-        c = self.config
-        with np.errstate(all="ignore"):
-            cache = network.forward(params, X, self.hidden, self.head)
-            cost = float(self.loss_fn.value(cache.z[-1], cache.a[-1], T).mean())
-        return cost + network.penalty(params, c.regularization, c.regularization_rate)
-
     def evaluate(self) -> dict:
         """Train and test data loss (no penalty, as TFP shows) and accuracy; cached per version."""
-        cached = getattr(self, "_evaluation", None)
-        if cached is not None and cached[0] == self.version:
-            return cached[1]
+        if self._evaluation is not None and self._evaluation[0] == self.version:
+            return self._evaluation[1]
         result = {"loss": {}, "accuracy": {} if self.config.problem == "classification" else None}
         with np.errstate(all="ignore"):
             for split, X, T, y in (("train", self.X_train, self.T_train, self.y_train),
@@ -320,8 +314,8 @@ class Trainer:
                     if result["accuracy"] is not None:
                         result["accuracy"][split] = None
                     continue
-                cache = network.forward(self.params, X, self.hidden, self.head)
-                cost = float(self.loss_fn.value(cache.z[-1], cache.a[-1], T).mean())
+                cache = self.objective.forward(self.params, X)
+                cost = float(self.objective.losses(cache, T).mean())
                 result["loss"][split] = cost if math.isfinite(cost) else None
                 if result["accuracy"] is not None:
                     result["accuracy"][split] = float((self.classify(cache.a[-1]) == y).mean())
@@ -329,6 +323,7 @@ class Trainer:
         if len(self.X_train) and (train_loss is None or self.diverging(train_loss)):
             self.status = "diverged"
         self._evaluation = (self.version, result)
+        self.loss_log.record(self.step_count, result["loss"]["train"], result["loss"]["test"])
         return result
 
     def classify(self, y_hat: Array) -> Array:
@@ -357,7 +352,7 @@ class Trainer:
         too, so the gradient is the one at the current weights), and the step just taken — it moved the
         weights from values that are no longer there — is dropped. The status follows the values."""
         self.changed()
-        self.steps = None
+        self.step_flat = None
         self.status = "ok" if all(np.isfinite(p).all() for p in self.params) else "diverged"
         self._record()
         if self.cache is None or self.status != "ok":

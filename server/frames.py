@@ -17,7 +17,7 @@ import struct
 
 import numpy as np
 
-from engine import inspect
+from engine import probes
 from server import snapshot
 
 MAGIC = b"BPF1"
@@ -57,7 +57,7 @@ def binary_frame(session, settings) -> bytes:
     for name in LAYER_FIELDS:  # one block per kind: every layer's array, input side first
         if layers[0][name] is not None:
             arrays.append((name, "f8", np.concatenate([np.ravel(layer[name]) for layer in layers])))
-    norms = inspect.grad_norms(t)
+    norms = probes.grad_norms(t)
     if norms is not None:
         arrays.append(("grad_norms", "f8", np.asarray(norms, dtype=np.float64)))
     state = snapshot.counters(t)

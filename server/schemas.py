@@ -7,7 +7,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.activations import ACTIVATIONS
-from engine.config import ORDERS
+from engine.config import ORDERS, TrainConfig
 from engine.datasets import DATASETS, PROBLEMS
 from engine.features import FEATURE_ORDER
 from engine.network import INITS, REGULARIZATIONS
@@ -25,6 +25,7 @@ InitName = Literal[tuple(INITS)]
 RegularizationName = Literal[tuple(REGULARIZATIONS)]
 OrderName = Literal[tuple(ORDERS)]
 Phase = Literal["ready", "forward", "loss", "backward", "update"]
+DEFAULT = TrainConfig()  # the engine's config holds every default; the wire model adds types and limits
 
 
 class Config(BaseModel):
@@ -32,29 +33,29 @@ class Config(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    problem: Problem = "classification"
+    problem: Problem = DEFAULT.problem
     dataset: DatasetName = None  # type: ignore[assignment]  # filled by the problem
     points: Optional[list[tuple[float, float, float]]] = None
-    num_samples: int = Field(500, ge=10)
-    noise: float = Field(0.0, ge=0, le=80)  # percent; a TFP link above 80 reads as 50
-    train_percent: float = Field(50.0, ge=10, le=90)
-    features: list[FeatureName] = Field(default_factory=lambda: ["x", "y"], min_length=1)
-    hidden_layers: list[int] = Field(default_factory=lambda: [4, 2])
-    activation: ActivationName = "tanh"
+    num_samples: int = Field(DEFAULT.num_samples, ge=10)
+    noise: float = Field(DEFAULT.noise, ge=0, le=80)  # percent; a TFP link above 80 reads as 50
+    train_percent: float = Field(DEFAULT.train_percent, ge=10, le=90)
+    features: list[FeatureName] = Field(default_factory=lambda: list(DEFAULT.features), min_length=1)
+    hidden_layers: list[int] = Field(default_factory=lambda: list(DEFAULT.hidden_layers))
+    activation: ActivationName = DEFAULT.activation
     output: OutputName = None  # type: ignore[assignment]
     loss: LossName = None  # type: ignore[assignment]
-    optimizer: OptimizerName = "sgd"
-    learning_rate: float = Field(0.1, gt=0, le=100)
-    momentum: float = Field(0.9, ge=0, lt=1)
-    beta1: float = Field(0.9, ge=0, lt=1)
-    beta2: float = Field(0.999, ge=0, lt=1)
-    alpha: float = Field(0.99, ge=0, lt=1)
-    eps: float = Field(1e-8, gt=0, le=1)
-    regularization: RegularizationName = "none"
-    regularization_rate: float = Field(0.0, ge=0, le=100)
-    batch_size: int = Field(10, ge=1)
-    init: InitName = "xavier"
-    order: OrderName = "shuffle"
+    optimizer: OptimizerName = DEFAULT.optimizer
+    learning_rate: float = Field(DEFAULT.learning_rate, gt=0, le=100)
+    momentum: float = Field(DEFAULT.momentum, ge=0, lt=1)
+    beta1: float = Field(DEFAULT.beta1, ge=0, lt=1)
+    beta2: float = Field(DEFAULT.beta2, ge=0, lt=1)
+    alpha: float = Field(DEFAULT.alpha, ge=0, lt=1)
+    eps: float = Field(DEFAULT.eps, gt=0, le=1)
+    regularization: RegularizationName = DEFAULT.regularization
+    regularization_rate: float = Field(DEFAULT.regularization_rate, ge=0, le=100)
+    batch_size: int = Field(DEFAULT.batch_size, ge=1)
+    init: InitName = DEFAULT.init
+    order: OrderName = DEFAULT.order
     seed: Optional[str] = Field(None, min_length=1, max_length=64)
 
     @field_validator("hidden_layers")
@@ -127,7 +128,7 @@ class CreateSession(BaseModel):
 
     config: Optional[dict] = None
     view: Optional[View] = None
-    hash: Optional[str] = Field(None, max_length=200_000)
+    hash: Optional[str] = Field(None, max_length=400_000)  # room for 5000 custom points at full precision
 
 
 class PatchSession(BaseModel):
@@ -224,6 +225,8 @@ class Session(BaseModel):
     # share_hash plus step=N: opens this trained state by deterministic replay; null when a replay would not
     # give this network back (a live change mid-run, a hand edit) or would be refused as too long
     trained_hash: Optional[str] = None
+    # why Copy link cannot share this setup (custom points past the link's budget), or null
+    link_note: Optional[str] = None
     features: list[FeatureInfo]
     num_classes: int
     data: Data

@@ -16,8 +16,9 @@ from dataclasses import asdict
 
 import numpy as np
 
-from engine import inspect
+from engine import probes
 from engine.config import TrainConfig
+from engine.outputs import check_head
 from engine.trainer import Trainer
 from server import snapshot, urlstate
 from server.limits import LimitError, check_index, check_limits, check_steps
@@ -157,6 +158,7 @@ class Session:
         t = self.trainer
         return {"id": self.id, "config": self.config.model_dump(), "view": self.view.model_dump(),
                 "share_hash": self.share_hash(), "trained_hash": self.trained_hash(settings),
+                "link_note": urlstate.link_note(self.config),
                 "features": snapshot.feature_info(t), "num_classes": t.num_classes,
                 "data": snapshot.data(t), "state": snapshot.state(t, with_batch)}
 
@@ -182,6 +184,18 @@ class Session:
             self.replayable = False
         self.changed()
         return cost
+
+    def set_points(self, points: list[tuple[float, float, float]], settings: Settings) -> str:
+        """Train on these points (dataset 'custom'); the output head and loss stay while they fit the labels."""
+        c = self.config
+        num_classes = 0 if c.problem == "regression" else (3 if any(p[2] == 2 for p in points) else 2)
+        patch: dict = {"dataset": "custom", "points": [list(p) for p in points]}
+        try:
+            check_head(c.problem, num_classes, c.output, c.loss)
+            patch.update(output=c.output, loss=c.loss)
+        except ValueError:
+            patch.update(output=None, loss=None)  # e.g. a third class needs softmax: the defaults follow
+        return self.configure(patch, None, settings)
 
     def edit(self, edit, settings: Settings) -> None:
         """Set a layer's weights/biases, or one weight or bias (a ``ParameterEdit``), by hand."""
@@ -225,31 +239,31 @@ class Session:
             raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
         if weight is not None:
             check_index(t, weight[0], "weight", weight[1], weight[2])
-        params = inspect.backward_params(t) if at == "backward" else None
-        terms = inspect.batch_terms(t, *weight) if weight is not None else None
-        return snapshot.sample_trace(inspect.trace_sample(t, sample, params), at, t.phase, terms)
+        params = probes.backward_params(t) if at == "backward" else None
+        terms = probes.batch_terms(t, *weight) if weight is not None else None
+        return snapshot.sample_trace(probes.trace_sample(t, sample, params), at, t.phase, terms)
 
     def loss_slice(self, layer: int, kind: str, i: int, j: int | None, span: float | None, points: int) -> dict:
         """The loss along one parameter (the others fixed), its slope there and the next SGD step."""
         check_index(self.trainer, layer, kind, i, j)
-        return snapshot.finite(inspect.loss_slice(self.trainer, layer, kind, i, j, span, points))
+        return snapshot.finite(probes.loss_slice(self.trainer, layer, kind, i, j, span, points))
 
     def landscape(self, mode: str, draw: int, addresses: dict, size: int, span: float) -> dict:
         """The loss over a plane through the parameters: two random directions (``draw`` picks the pair), or
         the two parameters of ``addresses`` (name → (layer, kind, i, j)) in raw units."""
         t = self.trainer
         if mode == "random":
-            d1, d2 = inspect.random_directions(t, draw)
+            d1, d2 = probes.random_directions(t, draw)
         else:
             for name, address in addresses.items():
                 check_index(t, *address, field=name)
-            d1, d2 = (inspect.unit_direction(t, *address) for address in addresses.values())
-        result = inspect.landscape(t, d1, d2, size, span)
+            d1, d2 = (probes.unit_direction(t, *address) for address in addresses.values())
+        result = probes.landscape(t, d1, d2, size, span)
         return snapshot.finite({**result, "mode": mode, "span": span})
 
     def gradient_check(self) -> list[dict]:
         """Backprop against centred finite differences on the current batch, per layer."""
-        return snapshot.finite(inspect.gradient_check(self.trainer))
+        return snapshot.finite(probes.gradient_check(self.trainer))
 
 
 class SessionStore:

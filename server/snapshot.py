@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from engine import inspect
+from engine import probes
 from engine.features import FEATURES
 
 
@@ -94,12 +94,12 @@ def state(trainer, with_batch: bool = True) -> dict:
     if batch is not None:
         batch = {"indices": batch["indices"].tolist(), "cost": batch["cost"],
                  **{name: to_list(batch[name]) for name in ("inputs", "targets", "outputs", "losses")}}
-    return {**counters(trainer), "layers": layers, "grad_norms": to_list(inspect.grad_norms(trainer)),
+    return {**counters(trainer), "layers": layers, "grad_norms": to_list(probes.grad_norms(trainer)),
             "batch": batch}
 
 
 def sample_trace(trace: dict, at: str, phase: str, batch_terms: dict | None) -> dict:
-    """The inspector's answer for one sample: ``engine.inspect.trace_sample``'s arrays as lists, the
+    """The inspector's answer for one sample: ``engine.probes.trace_sample``'s arrays as lists, the
     parameters it was traced at (``at``), the trainer's phase and a weight's batch terms (or None)."""
     return finite({
         "index": trace["index"], "at": at, "phase": phase,
@@ -138,8 +138,8 @@ def heatmap_bytes(trainer, size: int, neuron_size: int) -> dict:
     """Every map as uint8 rows (row 0 at the top): ``output (size²,)``, ``classes (k, size²)`` for softmax
     (else None), and ``neurons``: per layer, input features first and the output last, ``(units, n²)``."""
     with np.errstate(all="ignore"):
-        y_hat = inspect.grid_maps(trainer, size)[-1]
-        small = inspect.grid_maps(trainer, neuron_size)
+        y_hat = probes.grid_maps(trainer, size)[-1]
+        small = probes.grid_maps(trainer, neuron_size)
         neurons = [quantise_bytes(a.T) for a in small[:-1]]
         if trainer.config.output == "softmax":
             neurons.append(quantise_bytes(2.0 * small[-1].T - 1.0))

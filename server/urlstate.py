@@ -43,6 +43,7 @@ HIDE_SUFFIX = "_hide"
 CONTROL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 MAX_HIDDEN = 64
 MAX_SEED = 64
+LINK_POINTS_CHARS = 6_000  # custom points travel in a share link while their text fits: ~450 clicked points
 SEED_SAFE = "!$'()*+,-./:;?@_~"  # kept as is in a seed; everything else outside [A-Za-z0-9] is %-encoded
 
 
@@ -267,8 +268,7 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("beta2", "beta2", number, None, _fraction),
     Key("alpha", "alpha", number, None, _fraction),
     Key("eps", "eps", number, None, lambda v: float(v) if 0 < v <= 1 else None),
-    Key("points", None, _points, write=lambda c, v, replay: None if c.dataset != "custom" else ";".join(
-        ",".join(js_string(float(n)) for n in p) for p in c.points)),
+    Key("points", None, _points, write=lambda c, v, replay: None if c.dataset != "custom" else points_text(c.points)),
     Key("resets", "replay.resets", number, 0, _count, write=_positive("resets")),
     Key("step", "replay.step", number, 0, _count, write=_positive("step")),
     Key("tutorial", None, _refused("tutorials are not served"), write=lambda c, v, replay: None),
@@ -394,6 +394,21 @@ def parse_hash(fragment: str) -> ParsedHash:
             reader.drop(key, "unknown key")
     return ParsedHash(config, parts["view"], parts["replay"]["step"], parts["replay"]["resets"],
                       list(reader.notes.values()))
+
+
+def points_text(points) -> str:
+    return ";".join(",".join(js_string(float(n)) for n in p) for p in points)
+
+
+def link_note(config: Config) -> str | None:
+    """Why a share link of ``config`` would not carry its custom points (None: it does)."""
+    if config.dataset != "custom" or not config.points:
+        return None
+    size = len(points_text(config.points))
+    if size <= LINK_POINTS_CHARS:
+        return None
+    return (f"{len(config.points)} points take {size:,} characters, more than the {LINK_POINTS_CHARS:,} a shared "
+            f"link carries: download the data as CSV (Export) and share the file with the link.")
 
 
 def _text(value) -> str:

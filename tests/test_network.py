@@ -10,10 +10,11 @@ import pytest
 
 from engine import network
 from engine.activations import ACTIVATIONS
+from engine.gradcheck import numeric_gradient, relative_error
+from engine.objective import Objective
 from engine.outputs import LOSSES, OUTPUTS, num_outputs
 from tests.heads import VALID_PAIRS, problem_of
 
-H = 1e-5
 TOLERANCE = 1e-7
 MARGIN = 1e-3  # distance kept from every kink: ReLU's z = 0, L1's w = 0, MAE's ŷ = y
 
@@ -33,6 +34,7 @@ class Case:
     def __init__(self, activation, output, loss, regularization, hidden=(3, 3), n=5, seed=0):
         self.hidden, self.head, self.loss = ACTIVATIONS[activation], OUTPUTS[output], LOSSES[loss]
         self.kind, self.rate = REGULARIZATIONS[regularization]
+        self.spec = Objective(self.hidden, self.head, self.loss, self.kind, self.rate)
         problem, k = problem_of(output)
         c = num_outputs(output, k)
         sizes = network.layer_sizes(2, list(hidden), c)
@@ -58,37 +60,10 @@ class Case:
         return loss != "mae" or np.abs(cache.a[-1] - self.T).min() >= MARGIN
 
     def objective(self, params, x=None) -> float:
-        x = self.x if x is None else x
-        cache = network.forward(params, x, self.hidden, self.head)
-        cost = self.loss.value(cache.z[-1], cache.a[-1], self.T).mean()
-        return float(cost) + network.penalty(params, self.kind, self.rate)
+        return self.spec.value(params, self.x if x is None else x, self.T)
 
     def gradients(self) -> network.Gradients:
-        cache = network.forward(self.params, self.x, self.hidden, self.head)
-        dz_out = self.loss.grad(cache.z[-1], cache.a[-1], self.T, self.head) / len(self.x)
-        gradients = network.backward(self.params, cache, dz_out, self.hidden)
-        network.add_penalty_grads(self.params, gradients.grads, self.kind, self.rate)
-        return gradients
-
-
-def numeric_gradient(f, array: np.ndarray) -> np.ndarray:
-    """Centred differences of ``f()`` w.r.t. every entry of ``array`` (perturbed in place, restored)."""
-    numeric = np.zeros_like(array)
-    for index in np.ndindex(*array.shape):
-        original = array[index]
-        array[index] = original + H
-        plus = f()
-        array[index] = original - H
-        minus = f()
-        array[index] = original
-        numeric[index] = (plus - minus) / (2 * H)
-    return numeric
-
-
-def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    """‖a − n‖ / max(‖a‖, ‖n‖, 1e-8) over one parameter tensor."""
-    a, n = np.linalg.norm(analytic), np.linalg.norm(numeric)
-    return float(np.linalg.norm(analytic - numeric) / max(a, n, 1e-8))
+        return self.spec.gradients(self.params, self.spec.forward(self.params, self.x), self.T)
 
 
 def assert_gradients_match(case: Case, label: str) -> None:

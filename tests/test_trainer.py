@@ -15,14 +15,14 @@ import pytest
 
 from engine import network
 from engine.config import TrainConfig
-from engine.optimizers import OPTIMIZERS
+from engine.gradcheck import numeric_gradient, relative_error
+from engine.optimizers import OPTIMIZERS, Hyper
 from engine.outputs import LOSSES
 from engine.trainer import DIVERGENCE, PHASES, Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = TrainConfig()  # circle, 500 points, 50 % train → 250, hidden 4,2 tanh, sigmoid + cross-entropy, sgd
 ALL_FEATURES = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
-H = 1e-5
 TOLERANCE = 1e-7
 
 
@@ -154,16 +154,8 @@ def test_backward_phase_is_the_gradient_of_the_objective(config, regularization)
     X, T = trainer.x_batch, trainer.t_batch
     params = copy_params(trainer)
     for i, (p, g) in enumerate(zip(params, trainer.gradients.grads)):
-        numeric = np.zeros_like(p)
-        for index in np.ndindex(*p.shape):
-            original = p[index]
-            p[index] = original + H
-            plus = trainer.objective(params, X, T)
-            p[index] = original - H
-            minus = trainer.objective(params, X, T)
-            p[index] = original
-            numeric[index] = (plus - minus) / (2 * H)
-        error = np.linalg.norm(g - numeric) / max(np.linalg.norm(g), np.linalg.norm(numeric), 1e-8)
+        numeric = numeric_gradient(lambda: trainer.objective.value(params, X, T), p)
+        error = relative_error(g, numeric)
         assert error < TOLERANCE, f"param {i}: analytic {g.tolist()}, numeric {numeric.tolist()}"
 
 
@@ -173,7 +165,7 @@ def test_objective_is_data_cost_plus_penalty():
     data_loss = trainer.evaluate()["loss"]["train"]
     penalty = network.penalty(trainer.params, "L2", 0.01)
     assert penalty > 0
-    assert trainer.objective(trainer.params, trainer.X_train, trainer.T_train) == pytest.approx(
+    assert trainer.objective.value(trainer.params, trainer.X_train, trainer.T_train) == pytest.approx(
         data_loss + penalty, rel=1e-14)
 
 
@@ -289,6 +281,7 @@ def test_a_different_seed_gives_different_data_and_weights():
 CHILD = """
 import hashlib, sys
 from engine.config import TrainConfig
+from engine.gradcheck import numeric_gradient, relative_error
 from engine.trainer import Trainer
 config = TrainConfig(dataset="spiral", noise=20, optimizer="adam", learning_rate=0.01,
                      features=("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"),
@@ -582,6 +575,34 @@ def test_params_are_views_of_one_flat_theta_through_every_path():
     assert all(np.shares_memory(p, trainer.theta) for p in trainer.params)
 
 
+def test_a_step_that_meets_a_diverging_loss_leaves_that_batch_readable():
+    trainer = Trainer(EXPLODING.changed(activation="linear", learning_rate=0.01))
+    for layer, W in enumerate(trainer.params[0::2]):
+        W[...] = 1e300
+    trainer.params_edited()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trainer.step(3)
+    assert trainer.phase == "loss" and trainer.status == "diverged" and trainer.step_count == 0
+    assert not math.isfinite(trainer.cost)
+    assert trainer.gradients is None and trainer.steps is None
+
+
+def test_trainers_given_one_batch_order_see_the_same_batches():
+    # Two optimizers on one batch sequence: the second trainer takes a clone of the first's order.
+    sgd, adam = Trainer(BASE), Trainer(BASE.changed(optimizer="adam", features=("x", "y", "sinX")))
+    adam.batches = sgd.batches.clone()
+    for _ in range(30):
+        sgd.step(1), adam.step(1)
+        assert sgd.batch_index.tolist() == adam.batch_index.tolist()
+    assert sgd.epoch == adam.epoch == 1
+
+
+def test_hyperparameter_defaults_are_the_configs():
+    assert Hyper() == Hyper.of(TrainConfig())
+    assert Hyper.of(BASE.changed(learning_rate=0.5, eps=1e-6)).learning_rate == 0.5
+
+
 @pytest.mark.parametrize("chunk", [1, 7, 50])
 def test_a_run_is_diverged_once_its_loss_passes_a_million_times_its_start(chunk):
     # Learning rate 10 on regression with ReLU (a learner's mistake): the loss grows for a while, finite.
@@ -641,13 +662,9 @@ def test_a_hand_edit_leaves_only_numbers_at_the_new_weights(phases):
     params = copy_params(trainer)
     for l, i, j in [(1, 0, 1), (0, 1, 2), (2, 1, 0)]:
         W = params[2 * l]
-        original = W[i, j]
-        W[i, j] = original + H
-        up = trainer.objective(params, trainer.x_batch, trainer.t_batch)
-        W[i, j] = original - H
-        down = trainer.objective(params, trainer.x_batch, trainer.t_batch)
-        W[i, j] = original
-        numeric, analytic = (up - down) / (2 * H), trainer.gradients.grads[2 * l][i, j]
-        assert abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-8) < TOLERANCE, (analytic, numeric)
+        numeric = numeric_gradient(lambda: trainer.objective.value(params, trainer.x_batch, trainer.t_batch), W,
+                                   entries=[i * W.shape[1] + j])
+        analytic = trainer.gradients.grads[2 * l][i, j]
+        assert relative_error(analytic, numeric) < TOLERANCE, (analytic, numeric)
     next_phase = trainer.advance_phase()
     assert next_phase == ("update" if phases == 3 else "forward")

@@ -6,6 +6,7 @@ the gradients the next update uses) and the whole train set otherwise.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -13,6 +14,7 @@ import numpy as np
 from engine import features, network
 from engine.activations import Array
 from engine.config import seed_int
+from engine.gradcheck import numeric_gradient, relative_error
 from engine.outputs import OUTPUTS
 
 
@@ -32,7 +34,7 @@ def grid_maps(trainer, size: int) -> list[Array]:
     """
     X = _grid_inputs(size, tuple(trainer.config.features))
     with np.errstate(all="ignore"):
-        return network.forward(trainer.params, X, trainer.hidden, trainer.head).a
+        return trainer.objective.forward(trainer.params, X).a
 
 
 def grad_norms(trainer) -> list[float] | None:
@@ -48,17 +50,6 @@ def probe_data(trainer) -> tuple[Array, Array]:
     if trainer.x_batch is not None:
         return trainer.x_batch, trainer.t_batch
     return trainer.X_train[:PROBE_POINTS], trainer.T_train[:PROBE_POINTS]
-
-
-def objective_gradients(trainer, params: list[Array], X: Array, T: Array) -> list[Array]:
-    """Gradient of the full objective (data cost + penalty) at ``params`` on ``X``, ``T``."""
-    c = trainer.config
-    with np.errstate(all="ignore"):
-        cache = network.forward(params, X, trainer.hidden, trainer.head)
-        dz_out = trainer.loss_fn.grad(cache.z[-1], cache.a[-1], T, trainer.head) / len(X)
-        grads = network.backward(params, cache, dz_out, trainer.hidden).grads
-        network.add_penalty_grads(params, grads, c.regularization, c.regularization_rate)
-    return grads
 
 
 def backward_params(trainer) -> list[Array]:
@@ -80,12 +71,12 @@ def trace_sample(trainer, index: int, params: list[Array] | None = None) -> dict
     params = trainer.params if params is None else params
     x, T = trainer.X_train[index:index + 1], trainer.T_train[index:index + 1]
     head, hidden = trainer.head, trainer.hidden
+    sample_loss = replace(trainer.objective, rate=0.0)  # one sample's loss ℓ: no penalty, no 1/N
     with np.errstate(all="ignore"):
-        cache = network.forward(params, x, hidden, head)
+        cache = sample_loss.forward(params, x)
         z_out, y_hat = cache.z[-1], cache.a[-1]
-        loss = float(trainer.loss_fn.value(z_out, y_hat, T)[0])
-        dz_out = trainer.loss_fn.grad(z_out, y_hat, T, head)
-        back = network.backward(params, cache, dz_out, hidden)
+        loss = float(sample_loss.losses(cache, T)[0])
+        back = sample_loss.gradients(params, cache, T)
         dloss_dyhat = None
         if trainer.config.loss != "cross_entropy":
             dloss_dyhat = trainer.loss_fn.grad(z_out, y_hat, T, OUTPUTS["linear"])[0]
@@ -121,73 +112,72 @@ def batch_terms(trainer, layer: int, i: int, j: int) -> dict | None:
             "total": total}
 
 
-def _flat_index(trainer, layer: int, kind: str, i: int, j: int | None) -> tuple[int, tuple]:
-    array_index = 2 * layer + (kind == "bias")
-    return array_index, (i,) if kind == "bias" else (i, j)
+def _address(layer: int, kind: str, i: int, j: int | None) -> tuple[int, tuple]:
+    """Which array of ``params`` holds weight ``W[layer][i, j]`` or bias ``b[layer][i]``, and where."""
+    return 2 * layer + (kind == "bias"), (i,) if kind == "bias" else (i, j)
 
 
 def loss_slice(trainer, layer: int, kind: str, i: int, j: int | None, span: float | None = None,
                points: int = 81) -> dict:
     """The objective as a function of one parameter, the others fixed, with its tangent and next step."""
     X, T = probe_data(trainer)
-    array_index, position = _flat_index(trainer, layer, kind, i, j)
+    objective = trainer.objective
+    array_index, position = _address(layer, kind, i, j)
     params = [p.copy() for p in trainer.params]
     current = float(params[array_index][position])
-    grad = float(objective_gradients(trainer, params, X, T)[array_index][position])
-    lr = trainer.config.learning_rate
-    if span is None:  # wide enough to show the next step and the curve's shape around it
-        span = max(1.0, 2.0 * abs(lr * grad), 0.5 * abs(current))
-    values = current + np.linspace(-span, span, points)
-    losses = []
-    for value in values:
-        params[array_index][position] = value
-        losses.append(trainer.objective(params, X, T))
-    params[array_index][position] = current
+    with np.errstate(all="ignore"):
+        grad = float(objective.gradients_at(params, X, T)[array_index][position])
+        lr = trainer.config.learning_rate
+        if span is None:  # wide enough to show the next step and the curve's shape around it
+            span = max(1.0, 2.0 * abs(lr * grad), 0.5 * abs(current))
+        values = current + np.linspace(-span, span, points)
+        losses = []
+        for value in values:
+            params[array_index][position] = value
+            losses.append(objective.value(params, X, T))
+        params[array_index][position] = current
+        loss = objective.value(params, X, T)
     return {"values": values.tolist(), "losses": losses, "current": current,
-            "loss": trainer.objective(params, X, T), "grad": grad, "learning_rate": lr,
+            "loss": loss, "grad": grad, "learning_rate": lr,
             "next_value": current - lr * grad, "on": "batch" if trainer.x_batch is not None else "train"}
 
 
-def random_directions(trainer, draw: int = 0) -> tuple[list[Array], list[Array]]:
-    """Two random directions, filter-normalised: each neuron's incoming weights get the norm of the
+def random_directions(trainer, draw: int = 0) -> tuple[Array, Array]:
+    """Two random directions in θ, filter-normalised: each neuron's incoming weights get the norm of the
     current ones; bias directions are zero."""
     rng = np.random.default_rng([seed_int(trainer.config.seed), 3, draw])
     pair = []
     for _ in range(2):
-        direction = []
-        for index, p in enumerate(trainer.params):
-            if index % 2:
-                direction.append(np.zeros_like(p))
-                continue
-            d = rng.standard_normal(p.shape)
-            d *= np.linalg.norm(p, axis=0) / np.maximum(np.linalg.norm(d, axis=0), 1e-12)
-            direction.append(d)
-        pair.append(direction)
+        flat, direction = network.flatten([np.zeros_like(p) for p in trainer.params])
+        for W, d in zip(trainer.params[0::2], direction[0::2]):
+            d[...] = rng.standard_normal(W.shape)
+            d *= np.linalg.norm(W, axis=0) / np.maximum(np.linalg.norm(d, axis=0), 1e-12)
+        pair.append(flat)
     return pair[0], pair[1]
 
 
-def unit_direction(trainer, layer: int, kind: str, i: int, j: int | None) -> list[Array]:
-    array_index, position = _flat_index(trainer, layer, kind, i, j)
-    direction = [np.zeros_like(p) for p in trainer.params]
+def unit_direction(trainer, layer: int, kind: str, i: int, j: int | None) -> Array:
+    """The direction in θ along one weight or bias alone."""
+    array_index, position = _address(layer, kind, i, j)
+    flat, direction = network.flatten([np.zeros_like(p) for p in trainer.params])
     direction[array_index][position] = 1.0
-    return direction
+    return flat
 
 
-
-
-def landscape(trainer, d1: list[Array], d2: list[Array], size: int = 21, span: float = 1.0) -> dict:
+def landscape(trainer, d1: Array, d2: Array, size: int = 21, span: float = 1.0) -> dict:
     """The objective on the train set (its first ``PROBE_POINTS``, already shuffled) over
-    θ + α·d1 + β·d2, α, β ∈ [-span, span] (size odd puts the current parameters at the centre), and
-    the recent trajectory projected onto the plane."""
+    θ + α·d1 + β·d2 (directions in θ), α, β ∈ [-span, span] (size odd puts the current parameters at the
+    centre), and the recent trajectory projected onto the plane."""
     X, T = trainer.X_train[:PROBE_POINTS], trainer.T_train[:PROBE_POINTS]
+    theta, shapes, objective = trainer.theta, [p.shape for p in trainer.params], trainer.objective
     steps = np.linspace(-span, span, size)
     grid = np.empty((size, size))
-    for row, beta in enumerate(steps):
-        for col, alpha in enumerate(steps):
-            params = [p + alpha * u + beta * v for p, u, v in zip(trainer.params, d1, d2)]
-            grid[row, col] = trainer.objective(params, X, T)
-    basis = np.stack([np.concatenate([u.ravel() for u in d1]), np.concatenate([v.ravel() for v in d2])], 1)
-    theta = np.concatenate([p.ravel() for p in trainer.params])
+    with np.errstate(all="ignore"):
+        for row, beta in enumerate(steps):
+            for col, alpha in enumerate(steps):
+                grid[row, col] = objective.value(network.views(theta + alpha * d1 + beta * d2, shapes), X, T)
+        origin_loss = objective.value(trainer.params, X, T)
+    basis = np.stack([d1, d2], 1)
     trajectory = []
     history = [h for h in trainer.history if np.isfinite(h).all()]
     if history and np.isfinite(theta).all() and np.isfinite(basis).all() and np.abs(basis).sum() > 0:
@@ -195,37 +185,26 @@ def landscape(trainer, d1: list[Array], d2: list[Array], size: int = 21, span: f
         coords = np.linalg.lstsq(basis, offsets.T, rcond=None)[0].T
         trajectory = [[float(a), float(b)] for a, b in coords]
     return {"alphas": steps.tolist(), "betas": steps.tolist(),
-            "loss": grid.tolist(), "origin_loss": trainer.objective(trainer.params, X, T),
-            "trajectory": trajectory}
+            "loss": grid.tolist(), "origin_loss": origin_loss, "trajectory": trajectory}
 
 
-def gradient_check(trainer, h: float = 1e-5, max_per_tensor: int = 64) -> list[dict]:
-    """Backprop against centred finite differences of the objective on the probe data.
+def gradient_check(trainer, max_per_tensor: int = 64) -> list[dict]:
+    """Backprop against centred finite differences of the objective on the probe data (engine.gradcheck).
 
-    Per tensor: relative error ‖g − n‖ / max(‖g‖ + ‖n‖, 1e-8) over up to ``max_per_tensor`` entries,
-    on up to ``CHECK_POINTS`` points of the probe data.
+    Per tensor: the relative error over up to ``max_per_tensor`` entries, on up to ``CHECK_POINTS``
+    points of the probe data.
     """
     X, T = (data[:CHECK_POINTS] for data in probe_data(trainer))
+    objective = trainer.objective
     params = [p.copy() for p in trainer.params]
-    analytic = objective_gradients(trainer, params, X, T)
     report = []
-    for index, p in enumerate(params):
-        flat = p.reshape(-1)
-        picks = np.arange(flat.size) if flat.size <= max_per_tensor else \
-            np.linspace(0, flat.size - 1, max_per_tensor).astype(int)
-        numeric = np.empty(len(picks))
-        for k, position in enumerate(picks):
-            saved = flat[position]
-            flat[position] = saved + h
-            plus = trainer.objective(params, X, T)
-            flat[position] = saved - h
-            minus = trainer.objective(params, X, T)
-            flat[position] = saved
-            numeric[k] = (plus - minus) / (2 * h)
-        exact = analytic[index].reshape(-1)[picks]
-        with np.errstate(all="ignore"):
-            error = float(np.linalg.norm(exact - numeric) /
-                          max(np.linalg.norm(exact) + np.linalg.norm(numeric), 1e-8))
-        report.append({"layer": index // 2, "kind": "bias" if index % 2 else "weight",
-                       "relative_error": error, "checked": int(len(picks))})
+    with np.errstate(all="ignore"):
+        analytic = objective.gradients_at(params, X, T)
+        for index, p in enumerate(params):
+            picks = np.arange(p.size) if p.size <= max_per_tensor else \
+                np.linspace(0, p.size - 1, max_per_tensor).astype(int)
+            numeric = numeric_gradient(lambda: objective.value(params, X, T), p, entries=picks)
+            error = relative_error(analytic[index].reshape(-1)[picks], numeric)
+            report.append({"layer": index // 2, "kind": "bias" if index % 2 else "weight",
+                           "relative_error": error, "checked": int(len(picks))})
     return report
