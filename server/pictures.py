@@ -9,7 +9,7 @@ from html import escape
 
 import numpy as np
 
-from engine import inspect
+from engine import probes
 from engine.datasets import EXTENT
 from server.snapshot import output_scale
 
@@ -37,7 +37,7 @@ def _scale_colors(values: np.ndarray) -> np.ndarray:
 def output_colors(trainer, size: int) -> np.ndarray:
     """The output over [-6, 6]² as ``(size, size, 3)`` uint8, row 0 at the top (y = +6)."""
     with np.errstate(all="ignore"):
-        y_hat = inspect.grid_maps(trainer, size)[-1]
+        y_hat = probes.grid_maps(trainer, size)[-1]
         if trainer.config.output == "softmax":
             k = y_hat.shape[1]
             confidence = np.clip((y_hat.max(axis=1) - 1 / k) / (1 - 1 / k), 0, 1)[:, None]

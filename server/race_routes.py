@@ -15,7 +15,7 @@ from server.lane import COMMAND, TRAIN
 from server.limits import check_at_most, check_steps
 from server.pages import index_context, templates
 from server.player import Player
-from server.races import MAX_VARIANTS, MIN_VARIANTS, Race, RaceStore, landscape, race_slice
+from server.races import MAX_VARIANTS, MIN_VARIANTS, Race, RaceStore, landscape, race_slice, reset_all
 from server.schemas import Session as SessionModel, State
 from server.sessions import Session, SessionStore
 from server.settings import Settings
@@ -149,7 +149,7 @@ async def reset_race(found=Depends(get_race), player: Player = Depends(get_playe
     """New initial weights for every variant: the next draw of the seed, the same for all of them."""
     race, sessions = found
     race.pause()
-    await together(player, sessions, lambda: [session.reset() for session in sessions])
+    await together(player, sessions, reset_all, sessions)
     return await states(race, sessions, player)
 
 

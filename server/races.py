@@ -6,9 +6,10 @@ The share hash of a race is the base setup's share hash plus ``race=`` and the v
 variants, ``,`` between fields, ``field:value`` with the Config field names, e.g.
 ``…&race=optimizer:sgd;optimizer:momentum;optimizer:adam,learning_rate:0.01``.
 
-Same start, same batches: every variant shares the base's seed, so the data, the initial weights (when
-the init does not vary) and the order of the mini-batches (the seed's shuffle stream, when the batch size
-and order do not vary) are the same draws for all of them.
+Same start, same batches: every variant shares the base's seed, so the data and the initial weights (when
+the init does not vary) are the same draws for all of them; and the batch order belongs to the race — at
+the start and after every reset, each variant with the first one's batch size and order is handed a clone
+of the first variant's ``Batches`` (``share_batches``), so they see the very same mini-batches.
 """
 from __future__ import annotations
 
@@ -143,6 +144,7 @@ class RaceStore:
         for c in configs:
             check_limits(c, self.sessions.settings)
         sessions = [Session(secrets.token_urlsafe(12), c, view, resets=resets) for c in configs]
+        share_batches(sessions)
         race = Race(secrets.token_urlsafe(9), base, normalised, [s.id for s in sessions], view)
         if step:
             for session in sessions:
@@ -172,6 +174,23 @@ class RaceStore:
     def close(self) -> None:
         for task in list(self.loops):
             task.cancel()
+
+
+def share_batches(sessions: list[Session]) -> None:
+    """Give every variant that cuts batches like the first (same size and order) a clone of the first
+    one's batch sequence, from where it stands."""
+    lead = sessions[0].trainer.batches
+    for session in sessions[1:]:
+        batches = session.trainer.batches
+        if (batches.size, batches.order) == (lead.size, lead.order):
+            session.trainer.batches = lead.clone()
+
+
+def reset_all(sessions: list[Session]) -> None:
+    """New initial weights for every variant (the next draw of the seed), and one batch order again."""
+    for session in sessions:
+        session.reset()
+    share_batches(sessions)
 
 
 def shared_start(sessions: list[Session]) -> np.ndarray:
@@ -221,8 +240,8 @@ def landscape(sessions: list[Session], size: int) -> dict:
     shapes = [p.shape for p in first.params]
     X, T = first.X_train[:PROBE_POINTS], first.T_train[:PROBE_POINTS]
     with np.errstate(all="ignore"):
-        grid = plane.surface(lambda theta: first.objective(network.views(theta, shapes), X, T), start, d1, d2,
+        grid = plane.surface(lambda theta: first.objective.value(network.views(theta, shapes), X, T), start, d1, d2,
                              steps, steps)
-        start_loss = first.objective(network.views(start, shapes), X, T)
+        start_loss = first.objective.value(network.views(start, shapes), X, T)
     return {"alphas": steps.tolist(), "betas": steps.tolist(), "loss": grid.tolist(), "span": span,
             "start_loss": start_loss, "paths": projected}

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from engine import features, inspect, network
+from engine import features, network, probes
 from engine.trainer import Trainer
 from server.lessons import open_setup, raw_lessons
 
@@ -80,33 +80,33 @@ def batch_gradient_norm(t, claim):
 
 def gradient_ratio(t, claim):
     """‖dW‖ of the first layer over ‖dW‖ of the last, on the whole train set."""
-    grads = inspect.objective_gradients(t, [p.copy() for p in t.params], t.X_train, t.T_train)
+    grads = t.objective.gradients_at([p.copy() for p in t.params], t.X_train, t.T_train)
     norms = [np.linalg.norm(g) for g in grads[0::2]]
     return float(norms[0] / norms[-1])
 
 
 def slope_error(t, claim):
     """Backprop's ∂L/∂w against the centred difference of the loss along that one weight."""
-    X, T = inspect.probe_data(t)
+    X, T = probes.probe_data(t)
     layer, i, j, h = claim["layer"], claim["i"], claim["j"], 1e-5
     params = [p.copy() for p in t.params]
-    analytic = inspect.objective_gradients(t, params, X, T)[2 * layer][i, j]
+    analytic = t.objective.gradients_at(params, X, T)[2 * layer][i, j]
     saved = params[2 * layer][i, j]
     params[2 * layer][i, j] = saved + h
-    plus = t.objective(params, X, T)
+    plus = t.objective.value(params, X, T)
     params[2 * layer][i, j] = saved - h
-    minus = t.objective(params, X, T)
+    minus = t.objective.value(params, X, T)
     numeric = (plus - minus) / (2 * h)
     return abs(analytic - numeric) / max(abs(analytic) + abs(numeric), 1e-8)
 
 
 def downhill(t, claim):
     """The loss after moving one weight by −learning rate × its slope, minus the loss now."""
-    result = inspect.loss_slice(t, claim["layer"], "weight", claim["i"], claim["j"])
-    X, T = inspect.probe_data(t)
+    result = probes.loss_slice(t, claim["layer"], "weight", claim["i"], claim["j"])
+    X, T = probes.probe_data(t)
     params = [p.copy() for p in t.params]
     params[2 * claim["layer"]][claim["i"], claim["j"]] = result["next_value"]
-    return t.objective(params, X, T) - result["loss"]
+    return t.objective.value(params, X, T) - result["loss"]
 
 
 def backward_error(t, claim):
@@ -119,9 +119,9 @@ def backward_error(t, claim):
         for k in range(flat.size):
             saved = flat[k]
             flat[k] = saved + h
-            plus = t.objective(params, t.x_batch, t.t_batch)
+            plus = t.objective.value(params, t.x_batch, t.t_batch)
             flat[k] = saved - h
-            minus = t.objective(params, t.x_batch, t.t_batch)
+            minus = t.objective.value(params, t.x_batch, t.t_batch)
             flat[k] = saved
             numeric = (plus - minus) / (2 * h)
             worst = max(worst, abs(exact[k] - numeric) / max(abs(exact[k]) + abs(numeric), 1e-8))
