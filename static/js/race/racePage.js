@@ -15,7 +15,7 @@ import { RaceVariant } from "./RaceVariant.js";
 import { VARIANT_COLORS, setupLabel, variantLabel } from "./variants.js";
 
 export const DEFAULT_RACE = "dataset=spiral&networkShape=8,8&x=true&y=true&sinX=true&sinY=true&activation=tanh" +
-  "&output=sigmoid&loss=cross_entropy&init=xavier&learningRate=0.01&batchSize=10&seed=race&order=shuffle" +
+  "&output=sigmoid&loss=cross_entropy&init=xavier&learningRate=0.01&batchSize=10&seed=lesson&order=shuffle" +
   "&race=optimizer:sgd;optimizer:momentum;optimizer:adam";
 const LANDSCAPE_EVERY_MS = 1500;
 const byId = (id) => document.getElementById(id);
