@@ -51,14 +51,21 @@ async def lesson_picture(lesson: Lesson = Depends(find_lesson), player: Player =
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=3600"})
 
 
+def _gallery(request: Request, missing: str | None = None, status_code: int = 200):
+    return templates.TemplateResponse(request, "lessons.html", {
+        "version": VERSION, "lessons": lesson_data.lessons(), "missing": missing}, status_code=status_code)
+
+
 @router.get("/lessons", include_in_schema=False)
 def gallery(request: Request):
-    return templates.TemplateResponse(request, "lessons.html", {
-        "version": VERSION, "lessons": lesson_data.lessons()})
+    return _gallery(request)
 
 
 @router.get("/lessons/{lesson_id}", include_in_schema=False)
-def lesson_page(request: Request, lesson: Lesson = Depends(find_lesson)):
+def lesson_page(request: Request, lesson_id: str):
+    lesson = lesson_data.lesson(lesson_id)
+    if lesson is None:  # a person followed a stale link: the gallery, saying so
+        return _gallery(request, missing=lesson_id[:64], status_code=404)
     all_lessons = lesson_data.lessons()
     position = next(k for k, item in enumerate(all_lessons) if item.id == lesson.id)
     following = all_lessons[position + 1] if position + 1 < len(all_lessons) else None

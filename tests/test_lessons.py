@@ -82,4 +82,6 @@ def test_the_lesson_page_has_the_panel_and_the_playground(client):
     for marker in ('id="lesson-panel"', 'id="lesson-prev"', 'id="lesson-next"', 'id="lesson"', 'id="network"',
                    "XOR needs a hidden layer"):
         assert marker in page.text
-    assert client.get("/lessons/nothing").status_code == 404
+    missing = client.get("/lessons/nothing")
+    assert missing.status_code == 404 and "no lesson called “nothing”" in missing.text
+    assert 'href="/lessons/xor"' in missing.text  # the gallery, to pick one that exists
