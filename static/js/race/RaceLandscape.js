@@ -2,7 +2,7 @@
  * The race's landscape: the loss over one plane through the shared start (light = low), its contours,
  * and each variant's path on it from the start (the ring) to where it is now (the dot).
  */
-import { fitCanvas } from "../draw.js";
+import { fitCanvas, watchSize } from "../draw.js";
 import { contourLevels, contours, lossColorScale } from "../backprop/landscape.js";
 import { VARIANT_COLORS } from "./variants.js";
 
@@ -11,6 +11,7 @@ export class RaceLandscape {
     this.canvas = canvas;
     this.caption = caption;
     this.plane = null;
+    this.size = watchSize(canvas, () => this.draw()); // redrawn when the canvas changes size
   }
 
   show(plane) {
@@ -20,7 +21,7 @@ export class RaceLandscape {
 
   draw() {
     const { plane } = this;
-    const { context, width, height } = fitCanvas(this.canvas);
+    const { context, width, height } = fitCanvas(this.canvas, this.size);
     context.clearRect(0, 0, width, height);
     if (!plane) return;
     const n = plane.loss.length;

@@ -2,7 +2,7 @@
  * Every variant's training loss on one chart, steps along x, the loss (log scale when it spans more
  * than a decade) along y; a diverged variant's curve ends where it left the chart.
  */
-import { fitCanvas } from "../draw.js";
+import { fitCanvas, watchSize } from "../draw.js";
 import { formatLoss } from "../format.js";
 import { VARIANT_COLORS } from "./variants.js";
 
@@ -12,6 +12,7 @@ export class RaceLossChart {
   constructor(canvas) {
     this.canvas = canvas;
     this.curves = [];
+    this.size = watchSize(canvas, () => this.draw()); // redrawn when the canvas changes size
   }
 
   clear(count) {
@@ -30,7 +31,7 @@ export class RaceLossChart {
   }
 
   draw() {
-    const { context, width, height } = fitCanvas(this.canvas);
+    const { context, width, height } = fitCanvas(this.canvas, this.size);
     context.clearRect(0, 0, width, height);
     const points = this.curves.flat().filter(([, loss]) => loss != null && loss > 0);
     if (!points.length) return;

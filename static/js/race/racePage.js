@@ -60,7 +60,6 @@ class RacePage {
     byId("race-reset").addEventListener("click", () => this.command("reset"));
     this.speed.addEventListener("change", () => this.playing && this.command("play", this.pace()));
     document.addEventListener("keydown", (event) => this.key(event));
-    window.addEventListener("resize", () => (this.chart.draw(), this.landscape.draw()));
   }
 
   async start(hash) {
