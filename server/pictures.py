@@ -11,7 +11,6 @@ import numpy as np
 
 from engine import probes
 from engine.datasets import EXTENT
-from server.snapshot import output_scale
 
 NEGATIVE, ZERO, POSITIVE = np.array([245, 147, 34.0]), np.array([232, 234, 235.0]), np.array([8, 119, 189.0])
 CLASS_COLORS = np.array([NEGATIVE, POSITIVE, [42, 157, 92], [155, 89, 182], [214, 69, 75]], dtype=float)
@@ -42,8 +41,8 @@ def output_colors(trainer, size: int) -> np.ndarray:
             k = y_hat.shape[1]
             confidence = np.clip((y_hat.max(axis=1) - 1 / k) / (1 - 1 / k), 0, 1)[:, None]
             colors = ZERO + (CLASS_COLORS[y_hat.argmax(axis=1) % len(CLASS_COLORS)] - ZERO) * confidence
-        else:
-            colors = _scale_colors(output_scale(trainer, y_hat))
+        else:  # TFP's −1 … +1 scale: 2p − 1 for a sigmoid, the value itself for tanh or linear
+            colors = _scale_colors(2.0 * y_hat[:, 0] - 1.0 if trainer.config.output == "sigmoid" else y_hat[:, 0])
     return np.rint(colors).reshape(size, size, 3).astype(np.uint8)
 
 

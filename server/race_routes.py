@@ -72,11 +72,11 @@ def get_races(request: Request) -> RaceStore:
 RaceId = Path(pattern=r"^[A-Za-z0-9_-]{1,32}$")
 
 
-def get_race(race_id: str = RaceId, races: RaceStore = Depends(get_races)) -> tuple[Race, list[Session]]:
+async def get_race(race_id: str = RaceId, races: RaceStore = Depends(get_races)) -> tuple[Race, list[Session]]:
     race = races.get(race_id)
     if race is None:
         raise HTTPException(404, f"no race '{race_id}' (it may have expired: its share link makes it again)")
-    sessions = [races.sessions.get(session_id) for session_id in race.session_ids]
+    sessions = [await races.sessions.get(session_id) for session_id in race.session_ids]
     if any(session is None for session in sessions):
         raise HTTPException(404, f"the sessions of race '{race_id}' expired: its share link makes it again")
     return race, sessions
@@ -91,6 +91,8 @@ async def describe(race: Race, sessions: list[Session], player: Player, settings
 async def together(player: Player, sessions: list[Session], work, *args, priority: int = COMMAND):
     """``work(*args)`` in one turn of the compute lane, so every variant moves at once (lockstep even beside
     other requests); then each session is kept (saved) and its watchers woken, as after any session work."""
+    for session in sessions[1:]:
+        await player.store.hold(session)  # the work changes them all: this process must hold every one
     result = await player.run(sessions[0], work, *args, priority=priority)
     for session in sessions[1:]:
         await player.run(session, _nothing, priority=priority)
@@ -115,7 +117,7 @@ async def create_race(body: CreateRace, races: RaceStore = Depends(get_races), p
         raise HTTPException(422, [{"loc": ["body"], "msg": "give either 'config' and 'variants' or 'hash'",
                                    "type": "value_error"}])
     race, sessions = await player.lane.run(COMMAND, races.build, body.config, body.variants, body.hash)
-    races.add(race, sessions)
+    await races.add(race, sessions)
     return await describe(race, sessions, player, settings)
 
 

@@ -120,7 +120,8 @@ def variant_configs(base: Config, variants: list[dict]) -> tuple[list[Config], l
 
 class RaceStore:
     """Races by id in this process's memory, at most ``limit`` (the oldest idle one makes room). Their
-    sessions live in the session store; a race whose sessions expired answers 404 (its link re-creates it)."""
+    sessions live in the session store; a race whose sessions expired, or that this process does not know
+    (a restart, another worker), answers 404 — its share link makes it again, and the race page does so."""
 
     def __init__(self, sessions: SessionStore, limit: int):
         self.sessions = sessions
@@ -153,9 +154,9 @@ class RaceStore:
                 session.step(step)
         return race, sessions
 
-    def add(self, race: Race, sessions: list[Session]) -> None:
+    async def add(self, race: Race, sessions: list[Session]) -> None:
         for session in sessions:
-            self.sessions.add(session)
+            await self.sessions.add(session)
         with self._lock:
             while len(self._races) >= self.limit:
                 oldest = next((k for k, r in self._races.items() if not r.playing), None)
