@@ -25,20 +25,29 @@ def _error(loc: list, message: str, kind: str) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": [{"loc": loc, "msg": message, "type": kind}]})
 
 
+def open_store(settings: Settings) -> SessionStore:
+    """``--store memory`` (this process only) or ``--store redis://host:port/db`` (shared, durable)."""
+    if settings.store == "memory":
+        return SessionStore(settings)
+    from server.redis_store import RedisStore  # the redis client is an optional extra
+    return RedisStore(settings, settings.store)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        await app.state.store.start()
         yield
         app.state.player.close()
-        app.state.store.close()
+        await app.state.store.close()
 
     app = FastAPI(title="Backprop Playground", version=VERSION, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Step a NumPy neural network through forward, loss, backward and update. "
                               "Wire format: docs/api.md.")
     app.state.settings = settings
-    app.state.store = SessionStore(settings)
+    app.state.store = open_store(settings)
     app.state.player = Player(settings, app.state.store)
 
     @app.middleware("http")

@@ -31,7 +31,7 @@ export class NetworkView {
     this.root = root;
     this.bus = bus;
     this.registries = registries;
-    this.limits = limits ?? {};
+    this.limits = limits; // the server's: max_layers hidden layers of at most max_width neurons
     this.card = card;
     this.diagram = root.querySelector(".network-diagram");
     this.svg = root.querySelector(".network-links");
@@ -65,7 +65,7 @@ export class NetworkView {
 
   changeLayers(delta) {
     const hidden = [...(this.config?.hidden_layers ?? [])];
-    if (delta > 0 && hidden.length < (this.limits.max_layers ?? 6)) hidden.push(2);
+    if (delta > 0 && hidden.length < this.limits.max_layers) hidden.push(2);
     else if (delta < 0 && hidden.length > 0) hidden.pop();
     else return;
     this.setHidden(hidden);
@@ -74,7 +74,7 @@ export class NetworkView {
   changeNeurons(layer, delta) {
     const hidden = [...this.config.hidden_layers];
     const width = hidden[layer] + delta;
-    if (width < 1 || width > (this.limits.max_width ?? 8)) return;
+    if (width < 1 || width > this.limits.max_width) return;
     hidden[layer] = width;
     this.setHidden(hidden);
   }
@@ -146,7 +146,7 @@ export class NetworkView {
     const count = hidden.length;
     setText(this.layerCount, String(count));
     setText(this.layerUnit, count === 1 ? "hidden layer" : "hidden layers");
-    this.addLayerButton.disabled = count >= (this.limits.max_layers ?? 6);
+    this.addLayerButton.disabled = count >= this.limits.max_layers;
     this.removeLayerButton.disabled = count === 0;
     this.drawnState = null;
     this.drawnHeatmaps = null;
@@ -282,7 +282,7 @@ export class NetworkView {
         "aria-label": `Add a neuron to layer ${l + 1}` }, "+");
       const minus = el("button", { type: "button", class: "icon-button small", title: `Remove a neuron from layer ${l + 1}`,
         "aria-label": `Remove a neuron from layer ${l + 1}` }, "−");
-      plus.disabled = count >= (this.limits.max_width ?? 8);
+      plus.disabled = count >= this.limits.max_width;
       minus.disabled = count <= 1;
       plus.addEventListener("click", () => this.changeNeurons(l, +1));
       minus.addEventListener("click", () => this.changeNeurons(l, -1));

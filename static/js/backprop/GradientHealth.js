@@ -6,7 +6,8 @@
 import { fitCanvas, watchSize } from "../draw.js";
 import { el, setText } from "../dom.js";
 import { flatten, histogram, niceLimit, NormHistory } from "./health.js";
-import { decadeTicks, formatDecade, formatValue } from "./numbers.js";
+import { superscript } from "./names.js";
+import { decadeTicks, formatDecade, formatValue } from "../format.js";
 
 const PAD = { left: 38, right: 8, top: 8, bottom: 18 };
 const BINS = 25;
@@ -22,10 +23,9 @@ export const layerColor = (l, count) =>
 export function layerName(l, count) {
   if (count === 1) return "inputs → output";
   if (l === 0) return "inputs → h¹";
-  if (l === count - 1) return `h${sup(l)} → output`;
-  return `h${sup(l)} → h${sup(l + 1)}`;
+  if (l === count - 1) return `h${superscript(l)} → output`;
+  return `h${superscript(l)} → h${superscript(l + 1)}`;
 }
-const sup = (n) => [...String(n)].map((d) => "⁰¹²³⁴⁵⁶⁷⁸⁹"[d]).join("");
 
 export class GradientHealth {
   constructor(root, { invalidate }) {

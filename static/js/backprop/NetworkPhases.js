@@ -12,7 +12,7 @@
 import { cssColor } from "../colors.js";
 import { el, setText } from "../dom.js";
 import { linkWidth } from "../networkLayout.js";
-import { formatValue } from "./numbers.js";
+import { formatValue } from "../format.js";
 import { phaseView } from "./phaseView.js";
 
 const REVEAL_STEP_S = 0.22; // delay between one column's reveal and the next
