@@ -176,7 +176,7 @@ export class TopBar {
       // the slider follows the server's pace (a link, another tab, narration ending), not only the hand;
       // the epoch pace is whatever rate one epoch per frame is for this data and batch size
       const pace = app.speed?.stepsPerSecond ?? null;
-      if (this.asked !== undefined && pace === this.asked) this.asked = undefined; // the server has it now
+      if (this.asked !== undefined && pace === this.asked && !app.speed?.asked) this.asked = undefined; // the server has it
       const atEpochPace = SPEEDS[+this.speed.value] === EPOCH_PACE && pace === this.stepsPerSecond();
       const position = pace === this.sentPace && pace != null ? SPEEDS.indexOf(EPOCH_PACE) : SPEEDS.indexOf(pace);
       // until the server has taken the pace this page asked for, what it says is older than the wish

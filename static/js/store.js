@@ -94,7 +94,7 @@ export function applyLocalChange(app, { config, view }) {
 
 /** A pace asked for (the speed control, narration): shown at once; the server's next frame confirms it. */
 export function applyLocalSpeed(app, { stepsPerSecond, unit = "step" }) {
-  app.speed = { stepsPerSecond, unit };
+  app.speed = { stepsPerSecond, unit, asked: true }; // asked: the page's wish, not yet the server's word
   app.revision++;
 }
 

@@ -185,6 +185,8 @@ def test_3_output_and_loss_offer_only_what_works_and_say_what_changed(playground
 
 def test_4_the_default_pace_is_one_epoch_per_frame_and_max_is_still_there(playground):
     page = playground.open(CIRCLE).page
+    playground.wait_for("() => document.body.dataset.connection === 'open'")
+    page.wait_for_timeout(300)  # the server's first frames (at its own default pace) must not move the slider
     assert page.inner_text("#speed-label") == "1 epoch/frame (1500/s)"  # 250 points / 10 a batch × 60 frames
     began = page.evaluate("performance.now()")
     page.click("#play-pause")
