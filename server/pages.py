@@ -50,7 +50,17 @@ def read_registries(request: Request) -> dict:
     return {**registries(), "limits": limits(request.app.state.settings)}
 
 
+def _page(request: Request, template: str):
+    return templates.TemplateResponse(request, template, {
+        "version": VERSION, "limits": limits(request.app.state.settings), "registries": registries()})
+
+
 @router.get("/", include_in_schema=False)
 def index(request: Request):
-    return templates.TemplateResponse(request, "index.html", {
-        "version": VERSION, "limits": limits(request.app.state.settings), "registries": registries()})
+    return _page(request, "index.html")
+
+
+@router.get("/embed", include_in_schema=False)
+def embed(request: Request):
+    """The compact page for an iframe: ``/embed#<share hash>`` (the app's CSP lets any page frame it)."""
+    return _page(request, "embed.html")

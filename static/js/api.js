@@ -24,11 +24,12 @@ function describeError(payload, fallback) {
   return fallback;
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, contentType = "application/json") {
+  const json = contentType === "application/json";
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { "Content-Type": contentType },
+    body: body === undefined ? undefined : json ? JSON.stringify(body) : body,
   });
   if (response.status === 204) return null;
   const text = await response.text();
@@ -48,6 +49,12 @@ const sessionPath = (id) => `/api/sessions/${encodeURIComponent(id)}`;
 export const createSession = (hash) => request("POST", "/api/sessions", { hash });
 export const getSession = (id) => request("GET", sessionPath(id));
 export const patchSession = (id, patch) => request("PATCH", sessionPath(id), patch);
+/** Train on your own points: `[[x, y, label], ...]`, or CSV text with x,y,label rows. */
+export const putPoints = (id, points) => (typeof points === "string"
+  ? request("PUT", `${sessionPath(id)}/points`, points, "text/csv")
+  : request("PUT", `${sessionPath(id)}/points`, { points }));
+/** The URL of one export of a session: json, numpy, csv or loss_csv (docs/api.md). */
+export const exportUrl = (id, format) => `${sessionPath(id)}/export?format=${encodeURIComponent(format)}`;
 
 /** The WebSocket URL of a session's live channel, on the page's own host. */
 export function liveUrl(id, location = window.location) {

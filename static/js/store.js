@@ -37,6 +37,7 @@ function recordLoss(app, state) {
 /** A full session (on connect, and after reset, regenerate and configure). */
 export function applySession(app, session) {
   const dataChanged = session.data !== undefined;
+  if (app.session && app.session.id !== session.id) app.history.clear(); // another run: a new loss curve
   app.session = session;
   app.config = session.config;
   app.view = { ...app.view, ...(session.view ?? {}) };
