@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from server import api, data_api, live, pages
+from server.docs import add_docs
 from server.assets import asset_dir
 from server.pages import VERSION
 from server.player import Player
@@ -18,9 +19,6 @@ from server.settings import Settings
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'self'; form-action 'self'")
-# The interactive API docs load Swagger UI from its CDN when online; the playground itself never does.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:")
 
 
 def _error(loc: list, message: str, kind: str) -> JSONResponse:
@@ -36,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.player.close()
         app.state.store.close()
 
-    app = FastAPI(title="Backprop Playground", version=VERSION, lifespan=lifespan,
+    app = FastAPI(title="Backprop Playground", version=VERSION, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Step a NumPy neural network through forward, loss, backward and update. "
                               "Wire format: docs/api.md.")
     app.state.settings = settings
@@ -50,8 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _error(["body"], f"request body too large: at most {settings.max_message_bytes} bytes",
                           "limit")
         response = await call_next(request)
-        docs = request.url.path in ("/docs", "/redoc")
-        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)  # the docs pages set their own
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
@@ -78,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(data_api.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    add_docs(app)
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     return app
 

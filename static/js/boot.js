@@ -7,13 +7,14 @@ import { EVENTS, createBus } from "./events.js";
 import { KeyboardShortcuts } from "./KeyboardShortcuts.js";
 import { SessionController } from "./SessionController.js";
 import { ERROR_SHOWN_MS } from "./StatusBanner.js";
-import { applyFrame, applyLocalChange, applySession, createAppState } from "./store.js";
+import { applyFrame, applyLocalChange, applyProbe, applySession, createAppState } from "./store.js";
 
 const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 
 /**
- * Start a page. `makeViews({bus, app, invalidate, registries, limits})` returns the views, each with an
- * idempotent `update(app)`; they repaint in that order.
+ * Start a page. `makeViews({bus, app, invalidate, registries, limits, afterRender})` returns the views, each
+ * with an idempotent `update(app)`; they repaint in that order. `afterRender(fn)` runs `fn(app)` after
+ * each repaint once a session is there (the main page sends its probe wishes then).
  */
 export function startPage(makeViews) {
   const registries = readJson("registries");
@@ -27,7 +28,9 @@ export function startPage(makeViews) {
     scheduled = true;
     requestAnimationFrame(render);
   };
-  const views = makeViews({ bus, app, invalidate, registries, limits });
+  const rendered = [];
+  const afterRender = (fn) => rendered.push(fn);
+  const views = makeViews({ bus, app, invalidate, registries, limits, afterRender });
 
   function render() {
     scheduled = false;
@@ -38,6 +41,7 @@ export function startPage(makeViews) {
         console.error(`${view.constructor.name}.update failed`, error);
       }
     }
+    if (app.session) for (const fn of rendered) fn(app);
     document.body.dataset.connection = app.connection;
     if (app.heatmaps) document.body.dataset.ready = "true";
   }
@@ -45,6 +49,7 @@ export function startPage(makeViews) {
   // nouns: fold into the state, repaint on the next animation frame
   bus.on(EVENTS.SESSION, ({ session }) => (applySession(app, session), invalidate()));
   bus.on(EVENTS.FRAME, ({ frame }) => (applyFrame(app, frame), invalidate()));
+  bus.on(EVENTS.PROBE, ({ probe }) => (applyProbe(app, probe), invalidate()));
   bus.on(EVENTS.CONNECTION, ({ status }) => ((app.connection = status), invalidate()));
   bus.on(EVENTS.HOVER, ({ neuron }) => ((app.hover = neuron), invalidate()));
   bus.on(EVENTS.SERVER_ERROR, ({ message }) => {

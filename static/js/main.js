@@ -3,6 +3,7 @@
  * and the SessionController; /embed shows a few of the same views, embed.js).
  */
 import { startPage } from "./boot.js";
+import { EVENTS } from "./events.js";
 import { ControlVisibility } from "./ControlVisibility.js";
 import { CopyLink, embedSnippet } from "./CopyLink.js";
 import { DataPanel } from "./DataPanel.js";
@@ -27,7 +28,23 @@ import { SamplePicker } from "./backprop/SamplePicker.js";
 
 const byId = (id) => document.getElementById(id);
 
-startPage(({ bus, app, invalidate, registries, limits }) => {
+startPage(({ bus, app, invalidate, registries, limits, afterRender }) => {
+  // What the derivative view and the landscape want to follow: each view says it in its update; one
+  // `probes` message goes out when the whole wish changes (docs/api.md, "Probes over the socket").
+  const wishes = { slice: null, landscape: null, refresh: false };
+  let wishSent = null;
+  const wish = (name) => (value, { refresh = false } = {}) => {
+    wishes[name] = value ?? null;
+    wishes.refresh = wishes.refresh || refresh;
+  };
+  afterRender(() => {
+    const key = JSON.stringify([wishes.slice, wishes.landscape]);
+    if (key === wishSent && !wishes.refresh) return;
+    wishSent = key;
+    bus.emit(EVENTS.PROBES, { ...wishes });
+    wishes.refresh = false;
+  });
+
   const card = new HoverCard(byId("hover-card"));
   const network = new NetworkView(byId("network"), bus, { registries, limits, card, invalidate });
   const pen = { drawing: false, label: "1", value: 0.5 }; // what a click on the output plot adds
@@ -43,8 +60,8 @@ startPage(({ bus, app, invalidate, registries, limits }) => {
     new SamplePicker(byId("output").querySelector(".output-plot"), bus),
     new OwnDataPanel(byId("own-data"), bus, pen, invalidate),
     new PointEditor(byId("output").querySelector(".output-plot"), bus, pen),
-    new DerivativeView(byId("derivative-view"), { invalidate }),
-    new LandscapeView(byId("landscape-view"), { invalidate }),
+    new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") }),
+    new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") }),
     new GradientHealth(byId("gradient-health"), { invalidate }),
     new GradientCheck(byId("gradient-check")),
     new LossChart(byId("loss-chart"), { invalidate }),
