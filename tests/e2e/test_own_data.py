@@ -179,19 +179,22 @@ def test_embed_plays_inside_a_cross_origin_iframe(page, other_origin, artifacts)
 def test_a_new_hash_in_the_open_tab_loads_it_and_back_returns(playground):
     page = playground.open(GAUSS).page
     first = playground.server_session()
-    page.evaluate("h => { location.hash = h; }", XOR)
+    with page.expect_websocket():  # the new setup's session goes live
+        page.evaluate("h => { location.hash = h; }", XOR)
     playground.wait_for("() => document.querySelector('.dataset-thumb[data-dataset=xor]').ariaPressed === 'true'")
     second = playground.server_session()
     assert second["id"] != first["id"] and second["config"]["hidden_layers"] == [5, 2]
     assert playground.hash() == second["share_hash"]
     assert page.locator(".node-neuron[data-layer='1']").count() == 5
-    page.go_back()
+    with page.expect_websocket():
+        page.go_back()
     playground.wait_for("() => document.querySelector('.dataset-thumb[data-dataset=gauss]').ariaPressed === 'true'")
     third = playground.server_session()
     assert third["config"]["dataset"] == "gauss" and third["config"]["seed"] == "own-data"
     assert playground.hash() == third["share_hash"] == first["share_hash"]
     assert page.locator(".node-neuron[data-layer='1']").count() == 3
-    page.go_forward()
+    with page.expect_websocket():
+        page.go_forward()
     playground.wait_for("() => document.querySelector('.dataset-thumb[data-dataset=xor]').ariaPressed === 'true'")
     assert playground.server_session()["config"]["seed"] == "own-data-xor"
 
