@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from server.lane import COMMAND
 from server.limits import LimitError, check_at_most
@@ -25,8 +24,8 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(session_id: str, store: SessionStore = Depends(get_store)) -> Session:
-    session = store.get(session_id)
+async def get_session(session_id: str, store: SessionStore = Depends(get_store)) -> Session:
+    session = await store.get(session_id)
     if session is None:
         raise HTTPException(404, f"no session '{session_id}' (it may have expired)")
     return session
@@ -41,7 +40,7 @@ async def create_session(body: CreateSession, store: SessionStore = Depends(get_
                          player: Player = Depends(get_player)):
     """Create a session from a config (any subset of fields) or from a share-URL hash."""
     session = await player.lane.run(COMMAND, store.build, body.config, body.view, body.hash)
-    await run_in_threadpool(store.add, session)
+    await store.add(session)
     return await player.run(session, session.describe, store.settings)
 
 
@@ -65,7 +64,7 @@ async def patch_session(body: PatchSession, session: Session = Depends(get_sessi
 
 @router.delete("/sessions/{session_id}", status_code=204)
 async def delete_session(session_id: str, store: SessionStore = Depends(get_store)):
-    if not store.delete(session_id):
+    if not await store.delete(session_id):
         raise HTTPException(404, f"no session '{session_id}'")
     return Response(status_code=204)
 

@@ -50,17 +50,17 @@ def read_registries(request: Request) -> dict:
     return {**registries(), "limits": limits(request.app.state.settings)}
 
 
-def _page(request: Request, template: str):
-    return templates.TemplateResponse(request, template, {
-        "version": VERSION, "limits": limits(request.app.state.settings), "registries": registries()})
+def index_context(request: Request) -> dict:
+    """What the playground's template needs (the lesson page extends it)."""
+    return {"version": VERSION, "limits": limits(request.app.state.settings), "registries": registries()}
 
 
 @router.get("/", include_in_schema=False)
 def index(request: Request):
-    return _page(request, "index.html")
+    return templates.TemplateResponse(request, "index.html", index_context(request))
 
 
 @router.get("/embed", include_in_schema=False)
 def embed(request: Request):
     """The compact page for an iframe: ``/embed#<share hash>`` (the app's CSP lets any page frame it)."""
-    return _page(request, "embed.html")
+    return templates.TemplateResponse(request, "embed.html", index_context(request))

@@ -99,7 +99,7 @@ export class CopyLink {
 
 /** This page's URL with `hash`. */
 export function pageLink(hash) {
-  return `${location.origin}${location.pathname}#${hash}`;
+  return `${location.origin}${location.pathname}${location.search}#${hash}`;
 }
 
 /** A ready `<iframe>` of /embed with `hash`, for a blog post or a slide. */

@@ -55,6 +55,7 @@ export class SessionController {
       this.probes = { type: "probes", slice, landscape };
       this.send(refresh ? { ...this.probes, refresh } : this.probes);
     });
+    on(EVENTS.OPEN, ({ hash }) => this.open(hash));
     const follow = () => this.followHash(location.hash.slice(1));
     window.addEventListener("hashchange", follow);
     window.addEventListener("popstate", follow);
@@ -67,14 +68,9 @@ export class SessionController {
     this.switchTo(hash);
   }
 
-  /** Leave the current session (its socket closes, the server pauses it) and start one from `hash`. */
+  /** Leave the current session for the one `hash` opens; a hash the server refuses keeps the current one. */
   async switchTo(hash) {
-    const token = ++this.connectToken;
-    const old = this.socket;
-    this.socket = null;
-    this.queue = [];
-    this.playing = this.resumePlay = false;
-    if (old) old.close();
+    const token = this.leave();
     this.status("connecting");
     let session;
     try {
@@ -91,11 +87,30 @@ export class SessionController {
     this.connect();
   }
 
+  /** Leave the current session (its socket closes, so the server pauses it) and start one from `hash`. */
+  open(hash) {
+    this.leave();
+    return this.start(hash);
+  }
+
+  /** Close the socket; a pending reconnect or an old socket's events are stale from now on. */
+  leave() {
+    this.connectToken++;
+    this.socket?.close();
+    this.socket = null;
+    this.queue = [];
+    this.playing = this.resumePlay = false;
+    return this.connectToken;
+  }
+
   /** Make the session from the page's hash, then go live. A link the server refuses opens the defaults. */
   async start(hash) {
+    const token = this.connectToken;
     this.status("connecting");
     try {
-      this.acceptSession(await api.createSession(hash));
+      const session = await api.createSession(hash);
+      if (token !== this.connectToken) return; // another setup was asked for meanwhile
+      this.acceptSession(session);
     } catch (error) {
       if (error.status === 422 && hash) {
         const message = `This link could not be opened (${error.message}); here is the default playground.`;

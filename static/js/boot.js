@@ -7,9 +7,13 @@ import { EVENTS, createBus } from "./events.js";
 import { KeyboardShortcuts } from "./KeyboardShortcuts.js";
 import { SessionController } from "./SessionController.js";
 import { ERROR_SHOWN_MS } from "./StatusBanner.js";
-import { applyFrame, applyLocalChange, applyProbe, applySession, createAppState } from "./store.js";
+import {
+  applyConnection, applyError, applyFrame, applyHover, applyLocalChange, applyLocalSpeed, applyProbe, applySession,
+  createAppState,
+} from "./store.js";
 
-const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
+/** The data a template put in a `<script type="application/json" id=…>` block. */
+export const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 
 /**
  * Start a page. `makeViews({bus, app, invalidate, registries, limits, afterRender})` returns the views, each
@@ -50,15 +54,16 @@ export function startPage(makeViews) {
   bus.on(EVENTS.SESSION, ({ session }) => (applySession(app, session), invalidate()));
   bus.on(EVENTS.FRAME, ({ frame }) => (applyFrame(app, frame), invalidate()));
   bus.on(EVENTS.PROBE, ({ probe }) => (applyProbe(app, probe), invalidate()));
-  bus.on(EVENTS.CONNECTION, ({ status }) => ((app.connection = status), invalidate()));
-  bus.on(EVENTS.HOVER, ({ neuron }) => ((app.hover = neuron), invalidate()));
+  bus.on(EVENTS.CONNECTION, ({ status }) => (applyConnection(app, status), invalidate()));
+  bus.on(EVENTS.HOVER, ({ neuron }) => (applyHover(app, neuron), invalidate()));
   bus.on(EVENTS.SERVER_ERROR, ({ message }) => {
-    app.error = { message, at: Date.now() };
+    applyError(app, message, Date.now());
     invalidate();
     setTimeout(invalidate, ERROR_SHOWN_MS + 50);
   });
   // verbs that change what a control shows: show it at once, the server's reply confirms it
   bus.on(EVENTS.CONFIGURE, (change) => (applyLocalChange(app, change), invalidate()));
+  bus.on(EVENTS.SPEED, (speed) => (applyLocalSpeed(app, speed), invalidate()));
 
   new KeyboardShortcuts(document, bus);
   new SessionController(bus).start(location.hash.slice(1));

@@ -2,7 +2,7 @@
  * The playground's main page: which views it shows (boot.js wires the bus, the state, the repaint loop
  * and the SessionController; /embed shows a few of the same views, embed.js).
  */
-import { startPage } from "./boot.js";
+import { readJson, startPage } from "./boot.js";
 import { EVENTS } from "./events.js";
 import { ControlVisibility } from "./ControlVisibility.js";
 import { CopyLink, embedSnippet } from "./CopyLink.js";
@@ -25,6 +25,7 @@ import { LandscapeView } from "./backprop/LandscapeView.js";
 import { NetworkPhases } from "./backprop/NetworkPhases.js";
 import { PhaseCaption } from "./backprop/PhaseCaption.js";
 import { SamplePicker } from "./backprop/SamplePicker.js";
+import { LessonPanel } from "./lessons/LessonPanel.js";
 
 const byId = (id) => document.getElementById(id);
 
@@ -76,6 +77,7 @@ startPage(({ bus, app, invalidate, registries, limits, afterRender }) => {
       titleOf: (now) => trainedLinkTitle(now.state?.step ?? 0, Boolean(now.trainedHash)),
     }),
     card,
+    ...(byId("lesson-panel") ? [new LessonPanel(byId("lesson-panel"), bus, readJson("lesson"))] : []),
   ];
 });
 
