@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from server.lane import COMMAND
-from server.limits import LimitError, check_at_most
+from server.limits import LimitError, check_address, check_at_most
 from server.player import Player
 from server.schemas import CreateSession, ParameterEdit, PatchSession, Session as SessionModel, State, StepRequest
 from server.sessions import Session, SessionStore
@@ -141,6 +141,7 @@ async def loss_slice(session: Session = Depends(get_session), player: Player = D
                      points: int = Query(81, ge=3)):
     """The loss as a function of one parameter (others fixed), its slope there and the next SGD step."""
     check_at_most("points", points, settings.max_slice_points)
+    check_address(settings, layer=layer, i=i, j=j)
     return await player.run(session, session.loss_slice, layer, kind, i, j if kind == "weight" else None, span,
                             points)
 
@@ -184,11 +185,14 @@ async def gradient_check(session: Session = Depends(get_session), player: Player
 async def inspect_sample(session: Session = Depends(get_session), player: Player = Depends(get_player),
                          sample: int = Query(0, ge=0),
                          layer: Optional[int] = Query(None, ge=0), i: Optional[int] = Query(None, ge=0),
-                         j: Optional[int] = Query(None, ge=0), at: Literal["now", "backward"] = "now"):
+                         j: Optional[int] = Query(None, ge=0), at: Literal["now", "backward"] = "now",
+                         settings: Settings = Depends(get_settings)):
     """One training sample's every W, b, z, a, f′(z), δ and ∂ℓ/∂w; with ``layer, i, j`` also the batch
     gradient of that weight as the mean of per-sample terms a_i·δ_j.
 
     ``at=now`` traces at the current parameters; ``at=backward`` at those the last backward pass saw
     (before the update that followed it), so the sample's chain rule matches the reported gradient."""
+    check_at_most("sample", sample, settings.max_samples - 1)
+    check_address(settings, layer=layer, i=i, j=j)
     weight = (layer, i, j) if layer is not None and i is not None and j is not None else None
     return await player.run(session, session.inspect, sample, at, weight)
