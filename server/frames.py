@@ -27,11 +27,18 @@ DTYPES = {"f8": np.dtype("<f8"), "f4": np.dtype("<f4"), "i4": np.dtype("<i4"), "
 LAYER_FIELDS = ("weights", "biases", "grad_weights", "grad_biases", "step_weights", "step_biases",
                 "z", "a", "delta")
 BATCH_FIELDS = ("inputs", "targets", "outputs", "losses")
+EXACT_FIELDS = ("weights", "biases")  # drawn as links and read as numbers in every frame: always float64
+PHASE_FIELDS = ("z", "a", "delta")  # only the phase views draw these, and never at full pace
 
 
 def with_batch(session) -> bool:
     """Frames carry the batch arrays except while playing at full pace (narrated play keeps them)."""
     return not session.playing or session.speed_unit == "phase"
+
+
+def at_full_pace(session) -> bool:
+    """Playing, not narrated: a binary frame is then one picture of many a second, and travels lighter."""
+    return not with_batch(session)
 
 
 def meta(session, settings) -> dict:
@@ -54,9 +61,14 @@ def binary_frame(session, settings) -> bytes:
     layers = snapshot.layer_arrays(t)
     shapes = [list(layer["weights"].shape) for layer in layers]
     arrays: list[tuple[str, str, np.ndarray]] = []
+    # At full pace: gradients and steps as float32 (they flash by, to 7 digits where the page shows 4),
+    # no phase values, and the neuron maps at the live size; weights and biases stay float64 always.
+    fast = at_full_pace(session)
     for name in LAYER_FIELDS:  # one block per kind: every layer's array, input side first
-        if layers[0][name] is not None:
-            arrays.append((name, "f8", np.concatenate([np.ravel(layer[name]) for layer in layers])))
+        if layers[0][name] is None or (fast and name in PHASE_FIELDS):
+            continue
+        dtype = "f4" if fast and name not in EXACT_FIELDS else "f8"
+        arrays.append((name, dtype, np.concatenate([np.ravel(layer[name]) for layer in layers])))
     norms = probes.grad_norms(t)
     if norms is not None:
         arrays.append(("grad_norms", "f8", np.asarray(norms, dtype=np.float64)))
@@ -68,7 +80,8 @@ def binary_frame(session, settings) -> bytes:
         for name in BATCH_FIELDS:
             if batch[name] is not None:
                 arrays.append((f"batch.{name}", "f8", batch[name]))
-    maps = snapshot.heatmap_bytes(t, settings.heatmap_size, settings.neuron_map_size)
+    neuron_size = settings.live_neuron_map_size if fast else settings.neuron_map_size
+    maps = snapshot.heatmap_bytes(t, settings.heatmap_size, neuron_size)
     arrays.append(("heatmaps.output", "u1", maps["output"]))
     if maps["classes"] is not None:
         arrays.append(("heatmaps.classes", "u1", maps["classes"]))
@@ -76,7 +89,7 @@ def binary_frame(session, settings) -> bytes:
     if hidden:
         arrays.append(("heatmaps.neurons", "u1", np.concatenate(hidden)))
     header = {**meta(session, settings), "state": state, "shapes": shapes,
-              "heatmaps": {"size": settings.heatmap_size, "neuron_size": settings.neuron_map_size, "extent": 6.0}}
+              "heatmaps": {"size": settings.heatmap_size, "neuron_size": neuron_size, "extent": 6.0}}
     return encode(header, arrays)
 
 

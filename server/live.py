@@ -17,6 +17,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from server import frames
+from server.live_probes import Probes, ProbeStream
 from server.limits import LimitError
 from server.schemas import ParameterEdit
 from server.sessions import Session
@@ -84,10 +85,10 @@ class Edit(ParameterEdit):
 
 
 Command = TypeAdapter(Annotated[Union[Play, Pause, Step, PhaseStep, Reset, Regenerate, Configure, Speed, FrameRate,
-                                      FrameFormat, Edit],
+                                      FrameFormat, Edit, Probes],
                                 Field(discriminator="type")])
 COMMAND_TYPES = ("play", "pause", "step", "phase", "reset", "regenerate", "configure", "speed",
-                 "frame_rate", "frame_format", "edit")
+                 "frame_rate", "frame_format", "edit", "probes")
 
 
 def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
@@ -113,6 +114,7 @@ class Connection:
         self.wake = asyncio.Event()
         self.format = websocket.query_params.get("format", "binary")
         self.sending = asyncio.Lock()  # the sender task and a command's answer take turns on the socket
+        self.probes = ProbeStream(self.settings)  # what the page's derivative view and landscape follow
 
     async def send(self, payload: dict) -> None:
         async with self.sending:
@@ -174,6 +176,7 @@ class Connection:
             due = time.monotonic() + self.player.frame_interval(self.fps)
             try:
                 await self.send_frame(revision, frame)  # a slow client holds up only its own next frame
+                await self.follow_with_probes()
             except (WebSocketDisconnect, RuntimeError):
                 return  # the socket closed under us; run() cleans up
 
@@ -182,6 +185,12 @@ class Connection:
         if self.format == "json":
             return self.session.revision, frames.json_frame(self.session, self.settings)
         return self.session.revision, frames.binary_frame(self.session, self.settings)
+
+    async def follow_with_probes(self) -> None:
+        """After a frame, the ``probe`` message the page asked for, when one is due (live_probes)."""
+        s, now = self.session, time.monotonic()
+        if self.probes.due(s, frames.at_full_pace(s), now):
+            await self.send(await self.player.frame(s, lambda: self.probes.message(s, now)))
 
     def answer(self, work, *args) -> tuple[int, bytes | dict]:
         """Run a command's ``work``, then build its frame in the same turn on the compute lane: the
@@ -228,10 +237,12 @@ class Connection:
             await player.play(s)
         elif kind == "pause":
             await player.pause(s)
-        elif kind == "step":
-            return await self.send_frame(*await player.run(s, self.answer, s.step, command.steps, self.settings))
+        elif kind == "step":  # the answer first, then what follows it
+            await self.send_frame(*await player.run(s, self.answer, s.step, command.steps, self.settings))
+            return await self.follow_with_probes()
         elif kind == "phase":
-            return await self.send_frame(*await player.run(s, self.answer, s.advance_phase))
+            await self.send_frame(*await player.run(s, self.answer, s.advance_phase))
+            return await self.follow_with_probes()
         elif kind == "speed":
             await player.run(s, s.set_speed, command.steps_per_second, command.unit)
         elif kind == "frame_rate":
@@ -240,7 +251,11 @@ class Connection:
             self.format = command.format
             return await self.send_frame(*await player.frame(s, self.frame), again=True)
         elif kind == "edit":
-            return await self.send_frame(*await player.run(s, self.answer, s.edit, command, self.settings))
+            await self.send_frame(*await player.run(s, self.answer, s.edit, command, self.settings))
+            return await self.follow_with_probes()
+        elif kind == "probes":
+            self.probes.want(command, s.trainer)
+            return await self.follow_with_probes()
         else:
             await self.reconfigure(command)
         self.wake.set()

@@ -40,6 +40,7 @@ class Player:
         store.in_use = lambda session_id: self.beside.get(session_id, Beside()).sockets > 0
         self.frame_seconds = 0.002  # running mean of one frame's cost (compute + encoding)
         self.loops: set[asyncio.Task] = set()  # every play loop still running in this process
+        self.clock = time.monotonic  # what paced play measures its rate by (tests set their own)
 
     # ----- running work ---------------------------------------------------------------------------
     def companions(self, session: Session) -> Beside:
@@ -111,19 +112,19 @@ class Player:
 
     async def _play_loop(self, session: Session, token: int) -> None:
         """Train while ``token`` owns play: as fast as the slices allow, or at a chosen pace."""
-        per_step, started, done, pace = 1e-4, time.monotonic(), 0, None
+        per_step, started, done, pace = 1e-4, self.clock(), 0, None
         while session.owns_play(token):
             rate, unit = session.steps_per_second, session.speed_unit
             if (rate, unit) != pace:
-                pace, started, done = (rate, unit), time.monotonic(), 0
+                pace, started, done = (rate, unit), self.clock(), 0
             if unit == "phase":
-                due = 1 if rate is None else int(rate * (time.monotonic() - started)) + 1 - done
+                due = 1 if rate is None else int(rate * (self.clock() - started)) + 1 - done
             elif rate is None:
                 due = max(1, min(100_000, int(self.slice_seconds() / per_step)))
             else:
-                due = min(int(rate * (time.monotonic() - started)) + 1 - done, self.settings.max_steps)
+                due = min(int(rate * (self.clock() - started)) + 1 - done, self.settings.max_steps)
             if due <= 0:
-                await asyncio.sleep(min(0.05, max(0.001, (done + 1) / rate - (time.monotonic() - started))))
+                await asyncio.sleep(min(0.05, max(0.001, (done + 1) / rate - (self.clock() - started))))
                 continue
             ran, seconds = await self.run(session, _train_slice, session, token, unit, due, priority=TRAIN)
             if ran is None:

@@ -25,6 +25,7 @@ class Settings(BaseModel):
     frame_rate: float = Field(30.0, gt=0, le=120, description="live frames per second")
     heatmap_size: int = Field(100, ge=2)
     neuron_map_size: int = Field(24, ge=2)
+    live_neuron_map_size: int = Field(15, ge=2, description="neuron map side in binary frames at full pace")
     slice_seconds: float = Field(0.02, gt=0, description="compute slice while playing")
     allowed_origins: list[str] = Field(default_factory=list, description="extra WebSocket origins")
 

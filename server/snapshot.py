@@ -120,7 +120,7 @@ def feature_info(trainer) -> list[dict]:
 
 
 def quantise_bytes(values) -> np.ndarray:
-    """Values in [-1, 1] (clipped) as bytes q = round((v + 1)·127.5), same shape; NaN → 127."""
+    """Values in [-1, 1] (clipped) as bytes q = round((v + 1)·127.5), same shape; NaN → 128 (0)."""
     v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
     return np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 

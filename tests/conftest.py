@@ -45,3 +45,24 @@ def overflowing_session(client) -> dict:
         response = client.put(f"/api/sessions/{session['id']}/parameters", json={"layer": layer, "weights": weights})
         assert response.status_code == 200, response.text
     return session
+
+
+class ManualClock:
+    """A clock that moves only when a test moves it: paced play is measured against it, not the wall."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(client) -> ManualClock:
+    """The play loops' clock of ``client``'s app, held still until the test advances it."""
+    manual = ManualClock()
+    client.app.state.player.clock = manual
+    return manual

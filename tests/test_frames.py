@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from server import frames
+from server import frames, snapshot
 from tests.conftest import overflowing_session
 
 ALL_FEATURES = ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"]
@@ -183,3 +183,33 @@ def test_encode_and_decode_round_trip():
         np.testing.assert_array_equal(decoded[name], array)
     with pytest.raises(ValueError, match="BPF1"):
         frames.decode(b"{}" + bytes(8))
+
+
+def test_a_frame_at_full_pace_travels_lighter_and_still_holds_the_state(client):
+    """Playing at full pace: weights and biases float64 bit for bit, gradients and steps float32, no phase
+    values, neuron maps at the live size — the maps of the same network, only coarser."""
+    created = client.post("/api/sessions", json={"config": CONFIGS["spiral-6x8"]}).json()
+    assert client.post(f"/api/sessions/{created['id']}/step", json={"steps": 30}).status_code == 200
+    session, settings = client.app.state.store.get(created["id"]), client.app.state.settings
+    state = snapshot.state(session.trainer, with_batch=False)
+    session.playing = True  # what `play` sets, without a loop training behind the test's back
+    try:
+        header, arrays = frames.decode(frames.binary_frame(session, settings))
+    finally:
+        session.playing = False
+    layers = state["layers"]
+    for name in ("weights", "biases"):
+        assert arrays[name].dtype == np.float64
+        assert_same([v for layer in layers for v in np.ravel(layer[name])], arrays[name].tolist(), name)
+    for name in ("grad_weights", "grad_biases", "step_weights", "step_biases"):
+        exact = np.concatenate([np.ravel(layer[name]) for layer in layers])
+        assert arrays[name].dtype == np.float32
+        np.testing.assert_array_equal(arrays[name], exact.astype(np.float32), err_msg=name)
+    assert not {"z", "a", "delta", "batch.indices"} & set(arrays)
+    size = settings.live_neuron_map_size
+    assert header["heatmaps"]["neuron_size"] == size < settings.neuron_map_size
+    maps = snapshot.heatmap_bytes(session.trainer, settings.heatmap_size, size)
+    np.testing.assert_array_equal(arrays["heatmaps.neurons"], np.concatenate(maps["neurons"][1:-1]))
+    np.testing.assert_array_equal(arrays["heatmaps.output"], maps["output"])
+    paused = frames.binary_frame(session, settings)
+    assert frames.decode(paused)[0]["heatmaps"]["neuron_size"] == settings.neuron_map_size

@@ -66,23 +66,32 @@ def test_play_trains_in_the_background_and_pause_stops(client, session):
         while paused["playing"]:
             paused = receive(ws, "frame")
         after = client.get(f"/api/sessions/{session['id']}").json()["state"]["step"]
-        import time
-        time.sleep(0.2)
-        assert client.get(f"/api/sessions/{session['id']}").json()["state"]["step"] == after
+        ws.send_text(json.dumps({"type": "step", "steps": 1}))  # answered after anything a loop still had queued
+        assert receive(ws, "frame")["state"]["step"] == after + 1
 
 
-def test_paced_play_runs_at_the_chosen_rate(client, session):
-    import time
+def frame_at_step(ws, step: int) -> dict:
+    """The first frame whose state has reached ``step`` (frames come while the loop trains)."""
+    frame = receive(ws, "frame")
+    while frame["state"]["step"] < step:
+        frame = receive(ws, "frame")
+    return frame
+
+
+def test_paced_play_runs_at_the_chosen_rate(client, session, clock):
     with live(client, session) as ws:
         opened(ws)
         ws.send_text(json.dumps({"type": "speed", "steps_per_second": 20}))
         ws.send_text(json.dumps({"type": "play"}))
-        began = time.monotonic()
-        time.sleep(1.0)
+        assert frame_at_step(ws, 1)["state"]["step"] == 1  # a paced run takes its first step at once
+        clock.advance(1.0)  # one second at 20 steps a second: 20 more are due, and no more
+        assert frame_at_step(ws, 21)["state"]["step"] == 21
+        clock.advance(0.25)
+        assert frame_at_step(ws, 26)["state"]["step"] == 26
         ws.send_text(json.dumps({"type": "pause"}))
-        elapsed = time.monotonic() - began
-        step = client.get(f"/api/sessions/{session['id']}").json()["state"]["step"]
-        assert 5 <= step <= 20 * elapsed + 3
+        while receive(ws, "frame")["playing"]:
+            pass
+    assert client.get(f"/api/sessions/{session['id']}").json()["state"]["step"] == 26
 
 
 def test_configure_sends_a_new_session_with_its_share_hash(client, session):

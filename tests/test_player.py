@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 from server.schemas import Config, View
 from server.sessions import Session
-from tests.test_live import live, opened, receive
+from tests.test_live import frame_at_step, live, opened, receive
 
 
 def make_session() -> Session:
@@ -34,10 +33,10 @@ def test_a_diverging_step_pauses_play():
     assert session.play() is None  # a diverged network does not play until reset
 
 
-def test_rapid_pause_play_keeps_one_loop_at_the_pace(client, session):
+def test_rapid_pause_play_keeps_one_loop_at_the_pace(client, session, clock):
     """Five quick pause/play pairs at a set pace leave one loop, and the step rate stays at the pace."""
     player = client.app.state.player
-    rate = 40
+    rate, url = 40, f"/api/sessions/{session['id']}"
     with live(client, session) as ws:
         opened(ws)
         ws.send_text(json.dumps({"type": "speed", "steps_per_second": rate}))
@@ -45,20 +44,22 @@ def test_rapid_pause_play_keeps_one_loop_at_the_pace(client, session):
         for _ in range(5):
             ws.send_text(json.dumps({"type": "pause"}))
             ws.send_text(json.dumps({"type": "play"}))
-            time.sleep(0.05)  # the loop just started is waiting for its next paced step
-        url = f"/api/sessions/{session['id']}"
-        began = time.monotonic()
-        start_step = client.get(url).json()["state"]["step"]
-        time.sleep(1.5)
-        end_step = client.get(url).json()["state"]["step"]
-        elapsed = time.monotonic() - began
+        ws.send_text(json.dumps({"type": "step", "steps": 1}))  # answered after the commands before it
+        start_step = frame_at_step(ws, 1)["state"]["step"]
+        advanced, step = 0.0, start_step
+        for _ in range(2000):  # the clock moves only here, in twentieths of a second
+            clock.advance(0.05)
+            advanced += 0.05
+            step = client.get(url).json()["state"]["step"]
+            if step >= start_step + rate:
+                break
         assert player.playing_loops() == 1
         ws.send_text(json.dumps({"type": "pause"}))
-    steps = end_step - start_step
-    # A paced loop never runs ahead of rate × time; two loops would run at twice the pace or more.
-    assert steps <= rate * elapsed * 1.25 + 3, (steps, elapsed)
-    assert steps >= 1
-
+        while receive(ws, "frame")["playing"]:
+            pass
+    steps = client.get(url).json()["state"]["step"] - start_step
+    # One paced loop takes at most rate × time (+1 for its first step); two would take twice that.
+    assert rate <= steps <= rate * advanced + 1, (steps, advanced)
 
 def test_rest_steps_and_socket_steps_share_one_path(client, session):
     """A REST step and a socket step land on the same session, one after the other, in order."""

@@ -358,7 +358,18 @@ def test_garbage_never_breaks_the_config():
               "regression", "1,2,2", "0,0,1;1,1,0", "9,,x", "linear", "tanh", "%", "zeros", "0.5", "=="]
     for _ in range(500):
         fragment = "&".join(f"{rng.choice(keys)}={rng.choice(values)}" for _ in range(rng.randint(1, 8)))
-        parsed(fragment)
+        result = parsed(fragment)
+        # The table's own rules dealt with every bad value: the last-resort safety net never had to drop one.
+        assert not [note for note in result.ignored if "(rejected by Config)" in note], fragment
+
+
+def test_the_safety_net_drops_what_config_still_rejects():
+    # The net's own check: were a row's rule to let a bad value through, the net drops it and says so.
+    from server import urlstate
+    reader = urlstate._Reader("")
+    config = {"learning_rate": -1.0, "activation": "tanh"}
+    assert urlstate._validated(config, reader) == {"activation": "tanh"}
+    assert list(reader.notes.values()) == ["learning_rate (rejected by Config)"]
 
 
 # Formatting ---------------------------------------------------------------------------------------------

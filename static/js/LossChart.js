@@ -2,7 +2,7 @@
  * The loss curve of training (grey) and test (black) loss over steps, with hover values.
  * Draws from the bounded LossHistory: the cost of a repaint does not grow with the run's length.
  */
-import { fitCanvas } from "./draw.js";
+import { fitCanvas, watchSize } from "./draw.js";
 import { setText } from "./dom.js";
 import { formatCount, formatLoss } from "./format.js";
 
@@ -27,22 +27,22 @@ export class LossChart {
       this.pointerX = null;
       invalidate();
     });
-    new ResizeObserver(() => {
+    this.size = watchSize(this.canvas, () => {
       this.drawnKey = null;
       invalidate();
-    }).observe(this.canvas);
+    });
   }
 
   update(app) {
     const history = app.history;
-    const key = `${history.version}|${this.pointerX}|${this.canvas.clientWidth}x${this.canvas.clientHeight}`;
+    const key = `${history.version}|${this.pointerX}|${this.size.width}x${this.size.height}`;
     if (key === this.drawnKey) return;
     this.drawnKey = key;
     this.draw(history);
   }
 
   draw(history) {
-    const { context, width, height } = fitCanvas(this.canvas);
+    const { context, width, height } = fitCanvas(this.canvas, this.size);
     context.clearRect(0, 0, width, height);
     const extent = history.extent();
     this.root.classList.toggle("has-curve", Boolean(extent) && history.size > 1);
@@ -94,7 +94,7 @@ export class LossChart {
       this.readout.hidden = true;
       return;
     }
-    const innerWidth = this.canvas.clientWidth - PAD.left - PAD.right;
+    const innerWidth = this.size.width - PAD.left - PAD.right;
     const fraction = Math.min(1, Math.max(0, (this.pointerX - PAD.left) / innerWidth));
     const step = extent.firstStep + fraction * (extent.lastStep - extent.firstStep);
     const bucket = history.nearest(step);

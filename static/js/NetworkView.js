@@ -15,6 +15,7 @@ import { layoutNetwork, layoutScale, linkPath, linkWidth } from "./networkLayout
 
 const FEATURE_MAP_SIZE = 24;
 const BIAS_SIZE = 8;
+const DENSE_LINKS = 1500;
 
 function neuronTitle(layer, index, count) {
   return (
@@ -147,6 +148,8 @@ export class NetworkView {
 
   buildLinks(columns, size) {
     const linkGroup = svgEl("g", { class: "network-link-paths" });
+    this.linkGroup = linkGroup;
+    this.flowOffset = null;
     const hitGroup = svgEl("g", { class: "network-link-hits" });
     const biasGroup = svgEl("g", { class: "network-biases" });
     for (let layer = 0; layer < columns.length - 1; layer++) {
@@ -158,7 +161,7 @@ export class NetworkView {
           const hit = svgEl("path", { d, class: "link-hit", ...ends });
           linkGroup.append(path);
           hitGroup.append(hit);
-          this.links.push({ path, layer, i, j });
+          this.links.push({ path, hit, layer, i, j });
           this.bindParameter(hit, { layer, kind: "weight", i, j });
         });
       });
@@ -172,6 +175,8 @@ export class NetworkView {
         this.bindParameter(rect, { layer, kind: "bias", i: 0, j });
       });
     }
+    // Many links: solid strokes (dashes on thousands of curves cost more to paint than they show)
+    linkGroup.classList.toggle("is-dense", this.links.length > DENSE_LINKS);
     this.svg.append(linkGroup, hitGroup, biasGroup);
   }
 
@@ -279,17 +284,37 @@ export class NetworkView {
 
   // --- live values -----------------------------------------------------------------------------
 
+  /** Give a link its colour and width, writing the attributes only when they change (no style work
+   * for the links that stay as they were); `shows` names what it shows (a weight, or a phase's value). */
+  styleLink(link, value, width, shows = "weight") {
+    const stroke = cssColor(value);
+    const strokeWidth = width.toFixed(2);
+    if (link.stroke !== stroke) link.path.setAttribute("stroke", (link.stroke = stroke));
+    if (link.width !== strokeWidth) link.path.setAttribute("stroke-width", (link.width = strokeWidth));
+    if (link.shows !== shows) link.path.dataset.shows = link.shows = shows;
+  }
+
+  styleBias(bias, value) {
+    const fill = cssColor(value);
+    if (bias.fill !== fill) bias.rect.setAttribute("fill", (bias.fill = fill));
+  }
+
   paintWeights(state) {
     const layers = state?.layers;
     if (!layers) return;
-    for (const { path, layer, i, j } of this.links) {
-      const w = layers[layer]?.weights?.[i]?.[j];
-      path.setAttribute("stroke", cssColor(w ?? 0));
-      path.setAttribute("stroke-width", linkWidth(w ?? 0).toFixed(2));
+    for (const link of this.links) {
+      const w = layers[link.layer]?.weights?.[link.i]?.[link.j] ?? 0;
+      this.styleLink(link, w, linkWidth(w));
     }
-    for (const { rect, layer, j } of this.biases) {
-      rect.setAttribute("fill", cssColor(layers[layer]?.biases?.[j] ?? 0));
-    }
+    for (const bias of this.biases) this.styleBias(bias, layers[bias.layer]?.biases?.[bias.j] ?? 0);
+  }
+
+  /** While training runs the dashes flow (TFP's links move with the iterations): one style write on the
+   * group per drawn frame, at the pace of the old CSS animation (10 px per 0.8 s), not a repaint every
+   * animation frame. */
+  flowLinks(playing) {
+    const offset = playing ? (-(performance.now() / 80) % 10).toFixed(1) : "0";
+    if (offset !== this.flowOffset) this.linkGroup.style.strokeDashoffset = this.flowOffset = offset;
   }
 
   paintHeatmaps(heatmaps, discretize) {
@@ -322,6 +347,7 @@ export class NetworkView {
     if (app.state !== this.drawnState) {
       this.drawnState = app.state;
       this.paintWeights(app.state);
+      this.flowLinks(Boolean(app.playing));
     }
     const discretize = Boolean(app.view.discretize);
     if (app.heatmaps !== this.drawnHeatmaps || discretize !== this.drawnDiscretize) {
@@ -331,10 +357,18 @@ export class NetworkView {
     }
     this.root.classList.toggle("is-playing", Boolean(app.playing));
     this.root.dataset.shape = app.config.hidden_layers.join(",");
-    const hover = app.hover;
-    for (const node of this.nodesLayer.querySelectorAll(".node-neuron")) {
-      const on = hover && +node.dataset.layer === hover.layer && +node.dataset.index === hover.index;
-      node.classList.toggle("is-hovered", Boolean(on));
-    }
+    this.markHovered(app.hover);
+  }
+
+  /** Outline the hovered neuron: only the nodes whose state changes are touched. */
+  markHovered(hover) {
+    const key = hover ? `${hover.layer}:${hover.index}` : "";
+    if (key === this.hoveredKey && this.hoveredBuild === this.links) return;
+    this.hoveredKey = key;
+    this.hoveredBuild = this.links;
+    this.hoveredNode?.classList.remove("is-hovered");
+    this.hoveredNode = hover ? this.nodesLayer.querySelector(
+      `.node-neuron[data-layer="${hover.layer}"][data-index="${hover.index}"]`) : null;
+    this.hoveredNode?.classList.add("is-hovered");
   }
 }

@@ -23,6 +23,7 @@ export class SessionController {
     this.playing = false;
     this.resumePlay = false; // the server pauses a session nobody watches: play again after a reconnect
     this.speed = null; // the last speed message; null: never chosen, so the server's default stands
+    this.probes = null; // the last probes wish: sent again on every new socket
     this.listen();
   }
 
@@ -47,6 +48,10 @@ export class SessionController {
       this.send(this.speed);
     });
     on(EVENTS.SET_PARAMETER, (change) => this.setParameter(change));
+    on(EVENTS.PROBES, ({ slice, landscape, refresh = false }) => {
+      this.probes = { type: "probes", slice, landscape };
+      this.send(refresh ? { ...this.probes, refresh } : this.probes);
+    });
   }
 
   /** Make the session from the page's hash, then go live. A link the server refuses opens the defaults. */
@@ -87,6 +92,7 @@ export class SessionController {
       this.attempt = 0;
       this.status("open"); // the server sends the session, then a frame with the maps
       if (this.speed) socket.send(JSON.stringify(this.speed));
+      if (this.probes) socket.send(JSON.stringify(this.probes));
       for (const message of this.queue.splice(0)) socket.send(JSON.stringify(message));
       if (this.resumePlay) socket.send(JSON.stringify({ type: "play" }));
       this.resumePlay = false;
@@ -115,6 +121,9 @@ export class SessionController {
       case "frame":
         this.playing = Boolean(message.playing);
         this.bus.emit(EVENTS.FRAME, { frame: message });
+        break;
+      case "probe":
+        this.bus.emit(EVENTS.PROBE, { probe: message });
         break;
       case "error":
         if (!this.live) break; // the close that follows (UNKNOWN_SESSION) makes a new session

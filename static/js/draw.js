@@ -15,32 +15,36 @@ function sizeCanvas(canvas, size) {
   if (canvas.height !== size) canvas.height = size;
 }
 
+/** The canvas's context and an ImageData of its size, kept with the canvas: a repaint allocates nothing. */
+const images = new WeakMap();
+function imageFor(canvas, size) {
+  sizeCanvas(canvas, size);
+  let kept = images.get(canvas);
+  if (!kept || kept.image.width !== size) {
+    const context = canvas.getContext("2d");
+    kept = { context, image: context.createImageData(size, size) };
+    images.set(canvas, kept);
+  }
+  return kept;
+}
+
 /** Paint heatmap `bytes` (a decoded square map) into `canvas`, resizing it to the map. */
 export function paintMap(canvas, bytes, discretize = false) {
-  const size = Math.round(Math.sqrt(bytes.length));
-  sizeCanvas(canvas, size);
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(size, size);
+  const { context, image } = imageFor(canvas, Math.round(Math.sqrt(bytes.length)));
   paintBytes(bytes, colorTable(discretize), image.data);
   context.putImageData(image, 0, 0);
 }
 
 /** Paint per-class probability maps (softmax) into `canvas`: the likeliest class, faded by confidence. */
 export function paintClassMaps(canvas, classBytes, discretize = false) {
-  const size = Math.round(Math.sqrt(classBytes[0].length));
-  sizeCanvas(canvas, size);
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(size, size);
+  const { context, image } = imageFor(canvas, Math.round(Math.sqrt(classBytes[0].length)));
   paintClasses(classBytes, (ps) => classMixColor(ps, discretize), image.data);
   context.putImageData(image, 0, 0);
 }
 
 /** Paint the probability map of class `k` (softmax): grey where unlikely, the class colour where sure. */
 export function paintClassProbability(canvas, bytes, k) {
-  const size = Math.round(Math.sqrt(bytes.length));
-  sizeCanvas(canvas, size);
-  const context = canvas.getContext("2d");
-  const image = context.createImageData(size, size);
+  const { context, image } = imageFor(canvas, Math.round(Math.sqrt(bytes.length)));
   const color = CLASS_COLORS[k % CLASS_COLORS.length];
   paintClasses([bytes], ([p]) => ZERO.map((z, c) => Math.round(z + (color[c] - z) * p)), image.data);
   context.putImageData(image, 0, 0);
@@ -62,11 +66,25 @@ export function decodeMap(text) {
   return bytes;
 }
 
-/** A canvas's backing store sized to its CSS box times the device pixel ratio; returns the CSS size. */
-export function fitCanvas(canvas) {
+/**
+ * Track an element's CSS size with a ResizeObserver, so that the render loop never reads layout:
+ * returns a live `{width, height}` (read once now, then updated by the observer) and calls `onResize`.
+ */
+export function watchSize(element, onResize) {
+  const size = { width: element.clientWidth, height: element.clientHeight };
+  new ResizeObserver(([entry]) => {
+    size.width = entry.contentRect.width;
+    size.height = entry.contentRect.height;
+    onResize();
+  }).observe(element);
+  return size;
+}
+
+/** A canvas's backing store sized to its CSS box (`size`, from watchSize) times the device pixel ratio;
+ * returns the context and the CSS size. */
+export function fitCanvas(canvas, size) {
   const ratio = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
+  const { width, height } = size;
   const w = Math.max(1, Math.round(width * ratio));
   const h = Math.max(1, Math.round(height * ratio));
   if (canvas.width !== w || canvas.height !== h) {

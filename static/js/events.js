@@ -12,6 +12,7 @@ export const EVENTS = Object.freeze({
   CONNECTION: "connection", // {status: "connecting"|"open"|"reconnecting"|"failed"}
   SERVER_ERROR: "server-error", // {message, field?}
   HOVER: "hover", // {neuron: {layer, index} | null}: the map the output plot shows
+  PROBE: "probe", // {probe}: the slice / landscape numbers that follow training (docs/api.md, "probe")
 
   // verbs: what the user asks for
   TOGGLE_PLAY: "toggle-play",
@@ -23,6 +24,7 @@ export const EVENTS = Object.freeze({
   REGENERATE: "regenerate",
   CONFIGURE: "configure", // {config?, view?}: partial config and/or view
   SPEED: "speed", // {stepsPerSecond: number | null, unit?: "step" | "phase"}
+  PROBES: "probes", // {slice, landscape, refresh?}: what the derivative view and the landscape follow (null: hidden)
   SET_PARAMETER: "set-parameter", // {layer, kind: "weight"|"bias", i, j, value}
   SELECT_SAMPLE: "select-sample", // {index: train index | null}: whose numbers the backprop views show
   INSPECT: "inspect", // {target: {kind: "weight"|"bias"|"neuron", layer, i?, j} | null, walk?}

@@ -14,7 +14,7 @@ import { NetworkView } from "./NetworkView.js";
 import { OutputView } from "./OutputView.js";
 import { SessionController } from "./SessionController.js";
 import { ERROR_SHOWN_MS, StatusBanner } from "./StatusBanner.js";
-import { applyFrame, applyLocalChange, applySession, createAppState } from "./store.js";
+import { applyFrame, applyLocalChange, applyProbe, applySession, createAppState } from "./store.js";
 import { TopBar } from "./TopBar.js";
 import { BackpropController } from "./backprop/BackpropController.js";
 import { DerivativeView } from "./backprop/DerivativeView.js";
@@ -41,6 +41,22 @@ function invalidate() {
   requestAnimationFrame(render);
 }
 
+// What the derivative view and the landscape want to follow: each view says it in its update; one
+// `probes` message goes out when the whole wish changes (docs/api.md, "Probes over the socket").
+const wishes = { slice: null, landscape: null, refresh: false };
+let wishSent = null;
+const wish = (name) => (value, { refresh = false } = {}) => {
+  wishes[name] = value ?? null;
+  wishes.refresh = wishes.refresh || refresh;
+};
+function sendWishes() {
+  const key = JSON.stringify([wishes.slice, wishes.landscape]);
+  if (key === wishSent && !wishes.refresh) return;
+  wishSent = key;
+  bus.emit(EVENTS.PROBES, { ...wishes });
+  wishes.refresh = false;
+}
+
 const card = new HoverCard(byId("hover-card"));
 const network = new NetworkView(byId("network"), bus, { registries, limits, card, invalidate });
 const views = [
@@ -53,8 +69,8 @@ const views = [
   new Inspector(byId("inspector"), bus),
   new OutputView(byId("output"), bus, registries),
   new SamplePicker(byId("output").querySelector(".output-plot"), bus),
-  new DerivativeView(byId("derivative-view"), { invalidate }),
-  new LandscapeView(byId("landscape-view"), { invalidate }),
+  new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") }),
+  new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") }),
   new GradientHealth(byId("gradient-health"), { invalidate }),
   new GradientCheck(byId("gradient-check")),
   new LossChart(byId("loss-chart"), { invalidate }),
@@ -88,6 +104,7 @@ function render() {
       console.error(`${view.constructor.name}.update failed`, error);
     }
   }
+  if (app.session) sendWishes();
   document.body.dataset.connection = app.connection;
   if (app.heatmaps) document.body.dataset.ready = "true";
 }
@@ -95,6 +112,7 @@ function render() {
 // nouns: fold into the state, repaint on the next animation frame
 bus.on(EVENTS.SESSION, ({ session }) => (applySession(app, session), invalidate()));
 bus.on(EVENTS.FRAME, ({ frame }) => (applyFrame(app, frame), invalidate()));
+bus.on(EVENTS.PROBE, ({ probe }) => (applyProbe(app, probe), invalidate()));
 bus.on(EVENTS.CONNECTION, ({ status }) => ((app.connection = status), invalidate()));
 bus.on(EVENTS.HOVER, ({ neuron }) => ((app.hover = neuron), invalidate()));
 bus.on(EVENTS.SERVER_ERROR, ({ message }) => {

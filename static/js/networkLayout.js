@@ -9,6 +9,9 @@ export const ROW_HEIGHT = 46;
 export const TOP = 56; // room for the layer headers (+/− buttons and the neuron count)
 export const FEATURE_LABEL_WIDTH = 64;
 export const RIGHT_PAD = 12;
+/** The smallest row a neuron gets: a 20-px map stays readable. A wider layer makes the diagram taller
+ * (it scrolls inside its box, networkView.css) rather than shrinking the maps. */
+export const MIN_ROW_HEIGHT = 28;
 
 /**
  * @param {object} shape  {features: number (input nodes shown), hidden: number[] (widths)}
@@ -18,9 +21,9 @@ export const RIGHT_PAD = 12;
  */
 export function layoutNetwork({ features, hidden }, width, scale = 1) {
   const tallest = Math.max(features, ...hidden, 1);
-  // Up to 8 rows keep TFP's roomy spacing; a taller layer packs its rows into the same height.
+  // Up to 8 rows keep TFP's roomy spacing; a taller layer packs its rows closer, down to MIN_ROW_HEIGHT.
   const roomy = Math.round(ROW_HEIGHT * scale);
-  const rowHeight = tallest <= 8 ? roomy : Math.max(16, Math.floor((8 * roomy) / tallest));
+  const rowHeight = tallest <= 8 ? roomy : Math.max(MIN_ROW_HEIGHT, Math.floor((8 * roomy) / tallest));
   const nodeSize = Math.min(Math.round(NODE_SIZE * scale), rowHeight - 8);
   const height = TOP + tallest * rowHeight + 8;
   const firstX = FEATURE_LABEL_WIDTH;

@@ -25,6 +25,9 @@ export function createAppState({ registries, limits, version }) {
     error: null, // {message, at}
     hover: null, // {layer, index}: the neuron whose map the output plot shows
     history: new LossHistory(),
+    // what follows training over the socket: {revision, slice, trajectory, position} and the landscape's
+    // grid (kept: a probe message carries the grid only when it was computed again)
+    probe: { revision: -1, slice: null, landscape: null, trajectory: null, position: null },
     revision: 0, // bumped by every change; views may use it to skip identical repaints
   };
 }
@@ -55,6 +58,12 @@ export function applyFrame(app, frame) {
   if ("speed_unit" in frame) app.speed = { stepsPerSecond: frame.steps_per_second ?? null, unit: frame.speed_unit };
   if (frame.state) applyState(app, frame.state);
   if (frame.heatmaps) app.heatmaps = frame.heatmaps;
+  app.revision++;
+}
+
+/** A `probe` message: each part it carries replaces the last; the landscape's grid only when it came again. */
+export function applyProbe(app, message) {
+  app.probe = { ...message, landscape: message.landscape ?? (message.trajectory ? app.probe.landscape : null) };
   app.revision++;
 }
 

@@ -5,6 +5,8 @@ never skipped there; a developer's machine falls back to Playwright's own browse
 """
 from __future__ import annotations
 
+import json
+
 import os
 import socket
 import subprocess
@@ -174,7 +176,16 @@ class Playground:
     def __init__(self, page):
         self.page = page
         self.sockets: list[str] = []  # the live URLs the page opened: the last one names its session
-        page.on("websocket", lambda socket: self.sockets.append(socket.url))
+        self.sent: list[str] = []  # every text message the page sent on them, in order
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:
+        self.sockets.append(socket.url)
+        socket.on("framesent", lambda payload: self.sent.append(payload) if isinstance(payload, str) else None)
+
+    def sent_types(self, since: int = 0) -> list[str]:
+        """The ``type`` of each message the page sent since the ``since``-th."""
+        return [json.loads(message).get("type") for message in self.sent[since:]]
 
     def open(self, hash_: str = "") -> "Playground":
         self.page.goto("/" + (f"#{hash_}" if hash_ else ""))

@@ -147,24 +147,44 @@ def test_phase_view_draws_gradients_on_one_log_scale(modules, backward_session):
 
 
 def test_probe_fetches_at_most_four_times_a_second_while_training_runs(modules):
+    # The probe's throttle runs on a clock the test moves: a wish every 16 ms for one second of it.
     calls = modules("""
         const { Probe } = await load("probe");
-        const starts = [];
-        const probe = new Probe(async (p) => { starts.push(performance.now()); await new Promise(r => setTimeout(r, 20)); return p; },
-                                () => {}, { interval: 250 });
-        const began = performance.now();
-        while (performance.now() - began < 1000) {
-          probe.want(String(performance.now()), { at: performance.now() }, { throttled: true });
-          await new Promise((r) => setTimeout(r, 16));
+        let now = 0;
+        const timers = [];
+        const clock = {
+          now: () => now,
+          setTimeout: (callback, ms) => { const timer = { at: now + ms, callback }; timers.push(timer); return timer; },
+          clearTimeout: (timer) => { const i = timers.indexOf(timer); if (i >= 0) timers.splice(i, 1); },
+        };
+        const settle = () => new Promise((resolve) => setTimeout(resolve, 0));  // let a load's answer in
+        async function advance(ms) {  // move the clock, firing the timers that fall due, in order
+          const end = now + ms;
+          for (;;) {
+            timers.sort((a, b) => a.at - b.at);
+            if (!timers.length || timers[0].at > end) break;
+            const timer = timers.shift();
+            now = timer.at;
+            timer.callback();
+            await settle();
+          }
+          now = end;
         }
-        await new Promise((r) => setTimeout(r, 300));
-        const throttled = starts.length;
+        const starts = [];
+        const probe = new Probe(async (p) => { starts.push(now); return p; }, () => {}, { interval: 250, clock });
+        for (let t = 0; t < 1000; t += 16) {
+          probe.want(String(t), { at: t }, { throttled: true });
+          await settle();
+          await advance(16);
+        }
+        await advance(300);
+        const throttled = starts.slice();
         probe.want("paused", { at: 0 });  // paused: at once
-        await new Promise((r) => setTimeout(r, 5));
-        return { throttled, paused: starts.length - throttled, last: probe.dataKey };
+        await settle();
+        return { throttled, paused: starts.length - throttled.length, last: probe.dataKey };
     """)
-    assert 3 <= calls["throttled"] <= 6, calls
-    assert calls["paused"] == 1
+    assert calls["throttled"] == [0, 250, 500, 750, 1000], calls
+    assert calls["paused"] == 1 and calls["last"] == "paused"
 
 
 def test_norm_history_stays_bounded_and_keeps_the_whole_run(modules):

@@ -1,24 +1,26 @@
 /**
  * The derivative view: the loss as a function of one weight (the others fixed), the current value,
  * the tangent whose slope is ∂L/∂w, and the arrow of the next gradient-descent step. It follows the
- * inspected link or bias, and refreshes as training runs (at most four times a second).
+ * inspected link or bias, and training: the server sends the slice over the socket after every change,
+ * and at most four times a second at full pace (a `probes` wish; no request per frame).
  */
+import { isHidden } from "../ControlVisibility.js";
 import { cssColor } from "../colors.js";
-import { fitCanvas } from "../draw.js";
+import { fitCanvas, watchSize } from "../draw.js";
 import { setText } from "../dom.js";
 import { derivativeGeometry, VERDICTS } from "./derivative.js";
 import { networkContext, targetExists, targetTitle } from "./names.js";
 import { formatValue, tickDigits } from "./numbers.js";
-import { Probe } from "./probe.js";
-import { getSlice } from "./probes.js";
 
 const PAD = { left: 62, right: 14, top: 12, bottom: 30 };
 const HEAD = 8; // arrowhead length: drawn even for a step too small to see, so its direction shows
 const INK = "#2b2f33";
 const DEFAULT_TARGET = { kind: "weight", layer: 0, i: 0, j: 0 };
+const POINTS = 81;
+const sameSlice = (a, b) => ["layer", "kind", "i", "j", "span"].every((name) => (a?.[name] ?? null) === (b?.[name] ?? null));
 
 export class DerivativeView {
-  constructor(root, { invalidate }) {
+  constructor(root, { invalidate, wish }) {
     this.root = root;
     this.canvas = root.querySelector("canvas");
     this.label = root.querySelector(".derivative-target");
@@ -27,12 +29,11 @@ export class DerivativeView {
     this.span = root.querySelector(".derivative-span");
     this.span.addEventListener("change", invalidate);
     this.target = DEFAULT_TARGET;
-    this.probe = new Probe((params) => getSlice(this.sessionId, params), invalidate);
-    this.drawnKey = null;
-    new ResizeObserver(() => {
-      this.drawnKey = null;
+    this.wish = wish;
+    this.size = watchSize(this.canvas, () => {
+      this.drawnSize = null;
       invalidate();
-    }).observe(this.canvas);
+    });
   }
 
   /** The parameter to show: the inspected link or bias, else the last one shown. */
@@ -46,25 +47,22 @@ export class DerivativeView {
   update(app) {
     const context = networkContext(app);
     if (!context || !app.session) return;
-    this.sessionId = app.session.id;
     const target = this.chooseTarget(app, context);
     const params = target.kind === "bias"
-      ? { layer: target.layer, kind: "bias", i: target.j }
-      : { layer: target.layer, kind: "weight", i: target.i, j: target.j };
+      ? { layer: target.layer, kind: "bias", i: target.j, points: POINTS }
+      : { layer: target.layer, kind: "weight", i: target.i, j: target.j, points: POINTS };
     if (this.span.value) params.span = Number(this.span.value);
-    const version = app.backprop?.stateVersion ?? app.revision;
-    this.probe.want(JSON.stringify([app.session.id, version, params]), params, { throttled: app.playing });
+    this.wish(isHidden(app.view, "derivative") ? null : params);
     setText(this.label, targetTitle(context, target));
 
-    const slice = this.probe.data;
-    const sameParameter = JSON.stringify(this.probe.dataParams) === JSON.stringify(params);
-    const size = `${this.canvas.clientWidth}x${this.canvas.clientHeight}`;
-    const key = [this.probe.dataKey, sameParameter, size, this.probe.error].join("|");
-    if (key === this.drawnKey) return;
-    this.drawnKey = key;
+    const slice = app.probe?.slice;
+    const sameParameter = sameSlice(slice?.params, params);
+    const size = `${this.size.width}x${this.size.height}`;
+    if (slice === this.drawnSlice && sameParameter === this.drawnSame && size === this.drawnSize) return;
+    Object.assign(this, { drawnSlice: slice, drawnSame: sameParameter, drawnSize: size });
     const symbol = target.kind === "bias" ? "b" : "w";
     if (!slice || !sameParameter) {
-      this.clear(this.probe.error ? `Could not load: ${this.probe.error}` : "Loading…");
+      this.clear("Loading…");
       return;
     }
     const geometry = derivativeGeometry(slice);
@@ -85,14 +83,14 @@ export class DerivativeView {
   }
 
   clear(message) {
-    const { context, width, height } = fitCanvas(this.canvas);
+    const { context, width, height } = fitCanvas(this.canvas, this.size);
     context.clearRect(0, 0, width, height);
     setText(this.readout, message);
     setText(this.verdict, "");
   }
 
   draw(g, symbol) {
-    const { context: c, width, height } = fitCanvas(this.canvas);
+    const { context: c, width, height } = fitCanvas(this.canvas, this.size);
     c.clearRect(0, 0, width, height);
     const [x0, x1] = g.xRange;
     const [y0, y1] = g.yRange;

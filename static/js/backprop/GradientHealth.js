@@ -3,7 +3,7 @@
  * of every layer's weights and gradients. A deep sigmoid network shows its first layers' norms sitting
  * decades below the last one's, and their gradient histograms collapsed onto zero.
  */
-import { fitCanvas } from "../draw.js";
+import { fitCanvas, watchSize } from "../draw.js";
 import { el, setText } from "../dom.js";
 import { flatten, histogram, niceLimit, NormHistory } from "./health.js";
 import { decadeTicks, formatDecade, formatValue } from "./numbers.js";
@@ -35,10 +35,12 @@ export class GradientHealth {
     this.history = new NormHistory(400);
     this.seenState = null;
     this.drawnKey = null;
-    new ResizeObserver(() => {
+    const resized = () => {
       this.drawnKey = null;
       invalidate();
-    }).observe(this.chart);
+    };
+    this.chartSize = watchSize(this.chart, resized);
+    this.histogramsSize = watchSize(this.histograms, resized);
   }
 
   update(app) {
@@ -50,7 +52,7 @@ export class GradientHealth {
       else if (state.step === 0) this.history.clear();
     }
     const count = state.layers.length;
-    const size = `${this.chart.clientWidth}x${this.histograms.clientWidth}`;
+    const size = `${this.chartSize.width}x${this.histogramsSize.width}`;
     const key = [this.history.version, state.step, state.phase, count, size].join("|");
     if (key === this.drawnKey) return;
     this.drawnKey = key;
@@ -63,16 +65,25 @@ export class GradientHealth {
     }
   }
 
+  /** The legend's items are made once per network depth; a frame only changes their numbers. */
   drawLegend(state, count) {
     const norms = state.grad_norms;
-    const items = state.layers.map((_, l) => el("span", { class: "gradient-health-key", "data-layer": l },
-      el("i", { style: `background:${layerColor(l, count)}` }),
-      `${layerName(l, count)} ${norms ? formatValue(norms[l], 2) : "—"}`));
-    this.legend.replaceChildren(...items);
+    if (this.legendItems?.length !== count) {
+      this.legendItems = state.layers.map((_, l) => {
+        const text = document.createTextNode("");
+        return { node: el("span", { class: "gradient-health-key", "data-layer": l },
+          el("i", { style: `background:${layerColor(l, count)}` }), text), text };
+      });
+      this.legend.replaceChildren(...this.legendItems.map((item) => item.node));
+    }
+    this.legendItems.forEach(({ text }, l) => {
+      const value = `${layerName(l, count)} ${norms ? formatValue(norms[l], 2) : "—"}`;
+      if (text.data !== value) text.data = value;
+    });
   }
 
   drawChart(count) {
-    const { context: c, width, height } = fitCanvas(this.chart);
+    const { context: c, width, height } = fitCanvas(this.chart, this.chartSize);
     c.clearRect(0, 0, width, height);
     const points = this.history.points;
     const range = this.history.range();
@@ -129,35 +140,49 @@ export class GradientHealth {
     }
   }
 
+  /** One row per layer, made once per network depth; each redraw paints the same canvases again. */
   drawHistograms(state) {
     const layers = state.layers;
+    const count = layers.length;
     const weights = layers.map((l) => flatten(l.weights));
     const grads = layers.map((l) => (l.grad_weights ? flatten(l.grad_weights) : []));
     const weightLimit = niceLimit(weights.flat());
     const gradLimit = niceLimit(grads.flat());
-    const rows = layers.map((_, l) => el("div", { class: "gradient-health-row" },
-      el("span", { class: "gradient-health-row-label" }, layerName(l, layers.length)),
-      this.histogramCanvas(histogram(weights[l], weightLimit, BINS), layerColor(l, layers.length)),
-      grads[l].length ? this.histogramCanvas(histogram(grads[l], gradLimit, BINS), layerColor(l, layers.length))
-        : el("span", { class: "gradient-health-empty" }, "after backward")));
-    const head = el("div", { class: "gradient-health-row is-head" }, el("span", {}, ""),
-      el("span", {}, `weights, ±${formatValue(weightLimit, 2)}`),
-      el("span", {}, `gradients, ±${gradLimit ? formatValue(gradLimit, 2) : "—"}`));
-    this.histograms.replaceChildren(head, ...rows);
+    if (this.rows?.length !== count) this.buildHistograms(count);
+    setText(this.heads.weights, `weights, ±${formatValue(weightLimit, 2)}`);
+    setText(this.heads.gradients, `gradients, ±${gradLimit ? formatValue(gradLimit, 2) : "—"}`);
+    this.rows.forEach((row, l) => {
+      paintHistogram(row.weights, histogram(weights[l], weightLimit, BINS), layerColor(l, count));
+      row.gradients.hidden = !grads[l].length;
+      row.empty.hidden = Boolean(grads[l].length);
+      if (grads[l].length) paintHistogram(row.gradients, histogram(grads[l], gradLimit, BINS), layerColor(l, count));
+    });
   }
 
-  histogramCanvas(counts, color) {
-    const canvas = el("canvas", { class: "gradient-health-histogram", width: 2 * counts.length * 4, height: 56 });
-    const c = canvas.getContext("2d");
-    const max = Math.max(...counts, 1);
-    const bar = canvas.width / counts.length;
-    c.fillStyle = "#f3f4f5";
-    c.fillRect(canvas.width / 2 - 0.5, 0, 1, canvas.height);
-    c.fillStyle = color;
-    counts.forEach((n, k) => {
-      const h = (n / max) * (canvas.height - 2);
-      c.fillRect(k * bar + 1, canvas.height - h, bar - 2, h);
-    });
-    return canvas;
+  buildHistograms(count) {
+    const canvas = () => el("canvas", { class: "gradient-health-histogram", width: 2 * BINS * 4, height: 56 });
+    this.heads = { weights: el("span", {}), gradients: el("span", {}) };
+    this.rows = Array.from({ length: count }, (_, l) => ({
+      label: el("span", { class: "gradient-health-row-label" }, layerName(l, count)),
+      weights: canvas(), gradients: canvas(), empty: el("span", { class: "gradient-health-empty" }, "after backward"),
+    }));
+    this.histograms.replaceChildren(
+      el("div", { class: "gradient-health-row is-head" }, el("span", {}, ""), this.heads.weights, this.heads.gradients),
+      ...this.rows.map((row) => el("div", { class: "gradient-health-row" }, row.label, row.weights, row.gradients,
+        row.empty)));
   }
+}
+
+function paintHistogram(canvas, counts, color) {
+  const c = canvas.getContext("2d");
+  c.clearRect(0, 0, canvas.width, canvas.height);
+  const max = Math.max(...counts, 1);
+  const bar = canvas.width / counts.length;
+  c.fillStyle = "#f3f4f5";
+  c.fillRect(canvas.width / 2 - 0.5, 0, 1, canvas.height);
+  c.fillStyle = color;
+  counts.forEach((n, k) => {
+    const h = (n / max) * (canvas.height - 2);
+    c.fillRect(k * bar + 1, canvas.height - h, bar - 2, h);
+  });
 }

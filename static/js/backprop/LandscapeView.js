@@ -1,23 +1,22 @@
 /**
  * The loss landscape: the training loss over a plane through the current weights — two random,
  * filter-normalised directions, or two chosen weights — as a heatmap with contours, and the recent
- * training path projected onto it. Refreshed on request, on every change while paused, and about
- * once a second while training runs slowly (phase by phase, or a few steps a second).
+ * training path projected onto it. The server keeps the plane and sends the path and the point where
+ * the weights are now over the socket as training runs (a `probes` wish); the grid comes again on
+ * Refresh, for new directions or span, and when the point walks out of the middle of the picture.
  */
-import { fitCanvas } from "../draw.js";
+import { isHidden } from "../ControlVisibility.js";
+import { fitCanvas, watchSize } from "../draw.js";
 import { el, setText } from "../dom.js";
 import { contourLevels, contours, lossColorScale } from "./landscape.js";
-import { networkContext, parameterAddress, sameTarget, targetExists, targetTitle } from "./names.js";
+import { networkContext, sameTarget, targetExists, targetTitle } from "./names.js";
 import { formatValue } from "./numbers.js";
-import { Probe } from "./probe.js";
-import { getLandscape } from "./probes.js";
 
 const SIZE = 25;
-const SLOW_STEPS_PER_SECOND = 10;
 const PAD = { left: 26, right: 8, top: 8, bottom: 24 };
 
 export class LandscapeView {
-  constructor(root, { invalidate }) {
+  constructor(root, { invalidate, wish }) {
     this.root = root;
     this.invalidate = invalidate;
     this.canvas = root.querySelector("canvas");
@@ -27,8 +26,12 @@ export class LandscapeView {
     this.axesLabel = root.querySelector(".landscape-axes");
     this.draw = 0;
     this.offscreen = el("canvas", { width: SIZE, height: SIZE });
-    this.probe = new Probe((params) => getLandscape(this.sessionId, params), invalidate, { interval: 1000 });
-    root.querySelector(".landscape-refresh").addEventListener("click", () => this.probe.refresh());
+    this.wish = wish;
+    this.refreshAsked = false;
+    root.querySelector(".landscape-refresh").addEventListener("click", () => {
+      this.refreshAsked = true;
+      invalidate();
+    });
     this.newButton = root.querySelector(".landscape-new");
     this.newButton.addEventListener("click", () => {
       this.draw++;
@@ -37,11 +40,11 @@ export class LandscapeView {
     this.modeSelect.addEventListener("change", invalidate);
     this.spanSelect.addEventListener("change", invalidate);
     this.axes = null; // the two parameters of "params" mode
-    this.drawnKey = null;
-    new ResizeObserver(() => {
-      this.drawnKey = null;
+    this.drawn = {};
+    this.size = watchSize(this.canvas, () => {
+      this.drawn = {};
       invalidate();
-    }).observe(this.canvas);
+    });
   }
 
   /** Two weights for the "params" plane: the inspected one and the one inspected before it (or a neighbour). */
@@ -65,51 +68,34 @@ export class LandscapeView {
     if (this.modeSelect.value === "params") {
       const [first, second] = this.chooseAxes(app, context);
       setText(this.axesLabel, `α: ${targetTitle(context, first)} · β: ${targetTitle(context, second)} (raw units)`);
-      return { size: SIZE, span, mode: "params", p1: parameterAddress(first), p2: parameterAddress(second) };
+      return { size: SIZE, span, mode: "params", p1: address(first), p2: address(second) };
     }
     setText(this.axesLabel, "α, β: two random directions, each neuron's scaled to its weights' size");
     return { size: SIZE, span, mode: "random", draw: this.draw };
   }
 
-  /** Refresh by itself when paused, and slowly while training runs slowly; never while it runs fast. */
-  autoRefresh(app) {
-    if (!app.playing) return { auto: true, throttled: false };
-    const speed = app.speed ?? {};
-    const slow = speed.unit === "phase" ||
-      (speed.stepsPerSecond != null && speed.stepsPerSecond <= SLOW_STEPS_PER_SECOND);
-    return { auto: slow, throttled: true };
-  }
-
   update(app) {
     const context = networkContext(app);
     if (!context || !app.session) return;
-    this.sessionId = app.session.id;
     const params = this.params(app, context);
-    const { auto, throttled } = this.autoRefresh(app);
-    const version = app.backprop?.stateVersion ?? app.revision;
-    const shape = JSON.stringify([app.session.id, app.config.hidden_layers, app.config.features]);
-    const key = JSON.stringify([shape, params, auto ? version : "held"]);
-    this.probe.want(key, params, { throttled });
-    this.root.classList.toggle("is-stale", !auto);
+    this.wish(isHidden(app.view, "landscape") ? null : params, { refresh: this.refreshAsked });
+    this.refreshAsked = false;
 
-    const size = `${this.canvas.clientWidth}x${this.canvas.clientHeight}`;
-    const drawKey = [this.probe.dataKey, size, this.probe.error, auto].join("|");
-    if (drawKey === this.drawnKey) return;
-    this.drawnKey = drawKey;
-    const data = this.probe.data;
-    if (!data) {
-      setText(this.readout, this.probe.error ? `Could not load: ${this.probe.error}` : "Computing the landscape…");
+    const { landscape, trajectory, position } = app.probe ?? {};
+    const size = `${this.size.width}x${this.size.height}`;
+    if (landscape === this.drawn.landscape && trajectory === this.drawn.trajectory && size === this.drawn.size) return;
+    this.drawn = { landscape, trajectory, size };
+    if (!landscape || !trajectory || !position) {
+      setText(this.readout, "Computing the landscape…");
       return;
     }
-    this.paint(data);
-    const steps = data.trajectory.length;
-    setText(this.readout, `Loss here ${formatValue(data.origin_loss)} (centre, ●) · the line: the last ${steps} ` +
-      "positions of the weights, projected onto this plane" +
-      (auto ? "" : " · press Refresh to update while training runs fast"));
+    this.paint({ ...landscape, trajectory, position });
+    setText(this.readout, `Loss at the plane's centre ${formatValue(landscape.origin_loss)} · ● the weights now, ` +
+      `the line: their last ${trajectory.length} positions, projected onto this plane, as training runs`);
   }
 
   paint(data) {
-    const { context: c, width, height } = fitCanvas(this.canvas);
+    const { context: c, width, height } = fitCanvas(this.canvas, this.size);
     c.clearRect(0, 0, width, height);
     const side = Math.min(width - PAD.left - PAD.right, height - PAD.top - PAD.bottom);
     const left = PAD.left + (width - PAD.left - PAD.right - side) / 2;
@@ -174,7 +160,7 @@ export class LandscapeView {
     c.strokeStyle = "#fff";
     c.lineWidth = 2;
     c.beginPath();
-    c.arc(px(0), py(0), 5, 0, 2 * Math.PI);
+    c.arc(px(data.position[0]), py(data.position[1]), 5, 0, 2 * Math.PI);
     c.fill();
     c.stroke();
     c.restore();
@@ -194,4 +180,10 @@ export class LandscapeView {
     c.fillText("β", left - 4, top + side / 2);
     c.fillText(formatValue(b0, 2), left - 4, top + side - 6);
   }
+}
+
+/** A weight or bias target as the socket's landscape axis: {layer, kind, i, j?} (a bias's index is i). */
+function address(target) {
+  return target.kind === "bias" ? { layer: target.layer, kind: "bias", i: target.j }
+    : { layer: target.layer, kind: "weight", i: target.i, j: target.j };
 }

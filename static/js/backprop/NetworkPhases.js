@@ -109,16 +109,15 @@ export class NetworkPhases {
   }
 
   paintLinks(view, state) {
-    for (const { path, layer, i, j } of this.view.links) {
-      const cell = view?.links?.[layer]?.[i]?.[j];
-      const w = state.layers[layer]?.weights?.[i]?.[j] ?? 0;
-      path.setAttribute("stroke", cssColor(cell ? cell.value : w));
-      path.setAttribute("stroke-width", (cell ? cell.width : linkWidth(w)).toFixed(2));
-      path.dataset.shows = cell ? view.phase : "weight";
+    for (const link of this.view.links) {
+      const cell = view?.links?.[link.layer]?.[link.i]?.[link.j];
+      const w = state.layers[link.layer]?.weights?.[link.i]?.[link.j] ?? 0;
+      if (cell) this.view.styleLink(link, cell.value, cell.width, view.phase);
+      else this.view.styleLink(link, w, linkWidth(w));
     }
-    for (const { rect, layer, j } of this.view.biases) {
-      const cell = view?.biases?.[layer]?.[j];
-      rect.setAttribute("fill", cssColor(cell ? cell.value : state.layers[layer]?.biases?.[j] ?? 0));
+    for (const bias of this.view.biases) {
+      const cell = view?.biases?.[bias.layer]?.[bias.j];
+      this.view.styleBias(bias, cell ? cell.value : state.layers[bias.layer]?.biases?.[bias.j] ?? 0);
     }
   }
 
@@ -127,8 +126,10 @@ export class NetworkPhases {
     this.lossBadge.hidden = !loss || !this.outputNode;
     if (this.lossBadge.hidden) return;
     const node = this.outputNode;
-    this.lossBadge.style.left = `${node.offsetLeft + node.offsetWidth}px`;
-    this.lossBadge.style.top = `${node.offsetTop + node.offsetHeight + 8}px`;
+    // from the position NetworkView gave the node (its inline style): no layout read while rendering
+    const px = (name) => parseFloat(node.style[name]) || 0;
+    this.lossBadge.style.left = `${px("left") + px("width") + 2}px`;
+    this.lossBadge.style.top = `${px("top") + px("height") + 10}px`;
     const parts = [];
     if (loss.point) {
       const outputs = loss.point.output;
@@ -151,14 +152,26 @@ export class NetworkPhases {
     this.lossBadge.replaceChildren(...parts);
   }
 
+  /** Outline the inspected link, bias or neuron; touches only what changes (not every link each frame). */
   markInspected(target) {
-    const is = (kind, layer, i, j) => Boolean(target) && target.kind === kind && target.layer === layer &&
-      target.j === j && (kind !== "weight" || target.i === i);
-    for (const hit of this.view.svg.querySelectorAll(".link-hit")) {
-      hit.classList.toggle("is-inspected", is("weight", +hit.dataset.layer, +hit.dataset.i, +hit.dataset.j));
+    const key = target ? JSON.stringify(target) : "";
+    if (key === this.inspectedKey && this.inspectedBuild === this.builtFor) return;
+    this.inspectedKey = key;
+    this.inspectedBuild = this.builtFor;
+    for (const node of this.inspected ?? []) node.classList.remove("is-inspected");
+    this.inspected = [];
+    if (!target) return;
+    const same = (layer, j) => target.layer === layer && target.j === j;
+    if (target.kind === "weight") {
+      const link = this.view.links.find((l) => same(l.layer, l.j) && l.i === target.i);
+      if (link) this.inspected.push(link.hit);
+    } else if (target.kind === "bias") {
+      const bias = this.view.biases.find((b) => same(b.layer, b.j));
+      if (bias) this.inspected.push(bias.rect);
+    } else {
+      const node = this.tiles[target.layer]?.[target.j]?.parentNode;
+      if (node) this.inspected.push(node);
     }
-    for (const { rect, layer, j } of this.view.biases) rect.classList.toggle("is-inspected", is("bias", layer, 0, j));
-    this.tiles.forEach((column, l) => column.forEach((tile, j) =>
-      tile?.parentNode?.classList.toggle("is-inspected", is("neuron", l, 0, j))));
+    for (const node of this.inspected) node.classList.add("is-inspected");
   }
 }

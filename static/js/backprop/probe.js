@@ -7,15 +7,23 @@
  * every answer is newer than the data it replaces (a slightly stale picture beats a blank one).
  * `dataParams` says what the data is of, so a view can tell it from the one it wants.
  */
+const WALL_CLOCK = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (timer) => clearTimeout(timer),
+};
+
 export class Probe {
   /**
    * @param {(params: object) => Promise<object>} load  fetches the probe for the params of a request
    * @param {() => void} onChange                        called when data or error change
+   * @param {{interval?: number, clock?: typeof WALL_CLOCK}} options  `clock` times the throttle (tests pass their own)
    */
-  constructor(load, onChange, { interval = 250 } = {}) {
+  constructor(load, onChange, { interval = 250, clock = WALL_CLOCK } = {}) {
     this.load = load;
     this.onChange = onChange;
     this.interval = interval;
+    this.clock = clock;
     this.data = null;
     this.dataKey = null;
     this.dataParams = null;
@@ -39,7 +47,7 @@ export class Probe {
   /** Forget the wish (the view is hidden or has nothing to show). */
   drop() {
     this.wanted = null;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = null;
   }
 
@@ -52,9 +60,9 @@ export class Probe {
 
   schedule(throttled) {
     if (this.inFlight || this.timer) return; // the finishing request or the timer picks up the wish
-    const wait = throttled ? this.lastStart + this.interval - performance.now() : 0;
+    const wait = throttled ? this.lastStart + this.interval - this.clock.now() : 0;
     if (wait > 0) {
-      this.timer = setTimeout(() => {
+      this.timer = this.clock.setTimeout(() => {
         this.timer = null;
         this.start();
       }, wait);
@@ -67,7 +75,7 @@ export class Probe {
     const wish = this.wanted;
     if (!wish || this.inFlight || wish.key === this.dataKey) return;
     this.inFlight = wish.key;
-    this.lastStart = performance.now();
+    this.lastStart = this.clock.now();
     try {
       this.data = await this.load(wish.params);
       this.dataKey = wish.key;
