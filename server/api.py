@@ -7,6 +7,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from server.contract import check_config_types
 from server.lane import COMMAND
 from server.limits import LimitError, check_address, check_at_most
 from server.player import Player
@@ -40,6 +41,7 @@ def get_player(request: Request) -> Player:
 async def create_session(body: CreateSession, store: SessionStore = Depends(get_store),
                          player: Player = Depends(get_player)):
     """Create a session from a config (any subset of fields) or from a share-URL hash."""
+    check_config_types(body.config)
     session = await player.lane.run(COMMAND, store.build, body.config, body.view, body.hash)
     await run_in_threadpool(store.add, session)
     return await player.run(session, session.describe, store.settings)
@@ -57,6 +59,7 @@ async def patch_session(body: PatchSession, session: Session = Depends(get_sessi
                         settings: Settings = Depends(get_settings)):
     """Change part of the config: learning rate, regularization, batch size and optimizer apply live;
     shape changes draw new weights; data changes draw new data."""
+    check_config_types(body.config)
     def work():
         session.configure(body.config, body.view, settings)
         return session.describe(settings)

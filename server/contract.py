@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
+from typing import Annotated
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
 
 from engine.datasets import DATASETS
@@ -39,6 +43,26 @@ CONFLICTS = {("post", "/step"), ("put", "/parameters"), ("patch", ""), ("get", "
 BODY_METHODS = {"post", "put", "patch"}
 SESSION_PREFIX = "/api/sessions/{session_id}"
 ADDRESS_PATTERN = r"^[0-9]{1,4},(weight,[0-9]{1,4},[0-9]{1,4}|bias,[0-9]{1,4})$"
+
+
+_CONFIG_FIELDS = {name: TypeAdapter(Annotated[(field.annotation, *field.metadata)] if field.metadata
+                                    else field.annotation) for name, field in Config.model_fields.items()}
+
+
+def check_config_types(values: dict | None) -> None:
+    """422 for a config value of another JSON type than the schema's ("5" for 5, 0 for false), which a lax
+    validation would coerce. Values are checked one by one: a patch is partial; unknown names and the
+    rules between fields are left to the full validation."""
+    errors = []
+    for name, value in (values or {}).items():
+        if name in _CONFIG_FIELDS and value is not None:
+            try:
+                _CONFIG_FIELDS[name].validate_json(json.dumps(value), strict=True)
+            except ValidationError as error:
+                errors += [{"loc": ["body", "config", name, *e["loc"]], "msg": e["msg"], "type": e["type"]}
+                           for e in error.errors(include_url=False, include_context=False, include_input=False)]
+    if errors:
+        raise RequestValidationError(errors)
 
 
 def install_contract(app: FastAPI, settings: Settings) -> None:

@@ -115,7 +115,7 @@ def _label(point) -> object:
 class View(BaseModel):
     """Page-only settings that travel in the share URL (TFP's showTestData, discretize, hideText, *_hide)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     show_test_data: bool = False
     discretize: bool = False
@@ -124,7 +124,7 @@ class View(BaseModel):
 
 
 class CreateSession(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     config: Optional[dict] = None
     view: Optional[View] = None
@@ -132,14 +132,14 @@ class CreateSession(BaseModel):
 
 
 class PatchSession(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     config: dict = Field(default_factory=dict)
     view: Optional[dict] = None
 
 
 class StepRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     steps: int = Field(1, ge=1)
 
@@ -147,7 +147,7 @@ class StepRequest(BaseModel):
 class ParameterEdit(BaseModel):
     """Either whole arrays of one layer, or one entry: ``kind``, ``i`` (row / neuron), ``j``, ``value``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     layer: int = Field(ge=0)
     weights: Optional[list[list[float]]] = None
