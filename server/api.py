@@ -41,6 +41,8 @@ def get_player(request: Request) -> Player:
 async def create_session(body: CreateSession, store: SessionStore = Depends(get_store),
                          player: Player = Depends(get_player)):
     """Create a session from a config (any subset of fields) or from a share-URL hash."""
+    if body.hash is not None and (body.config is not None or body.view is not None):
+        raise LimitError("hash", "give a hash or a config and view, not both (a hash carries its own)")
     check_config_types(body.config)
     session = await player.lane.run(COMMAND, store.build, body.config, body.view, body.hash)
     await run_in_threadpool(store.add, session)
@@ -158,12 +160,17 @@ async def landscape(session: Session = Depends(get_session), player: Player = De
     """Loss over a plane through the current parameters and the recent trajectory projected on it.
 
     ``mode=random``: two filter-normalised random directions (``draw`` picks another pair).
-    ``mode=params``: ``p1``, ``p2`` = ``layer,kind,i[,j]`` (e.g. ``0,weight,1,2``) in raw units.
+    ``mode=params``: ``p1``, ``p2`` = ``layer,kind,i[,j]`` (e.g. ``0,weight,1,2``) in raw units; by default
+    the first weight and the first bias, which every network has.
     """
     check_at_most("size", size, settings.max_landscape)
-    addresses = {name: _parse_address(name, value) for name, value in (("p1", p1), ("p2", p2))} \
-        if mode == "params" else {}
+    given = {name: _parse_address(name, value or default)
+             for name, value, default in (("p1", p1, DEFAULT_P1), ("p2", p2, DEFAULT_P2))}
+    addresses = given if mode == "params" else {}
     return await player.run(session, session.landscape, mode, draw, addresses, size, span)
+
+
+DEFAULT_P1, DEFAULT_P2 = "0,weight,0,0", "0,bias,0"
 
 
 def _parse_address(name: str, value: Optional[str]) -> tuple:

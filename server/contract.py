@@ -38,7 +38,7 @@ ERRORS = {
     503: ("Every session slot is in use; retry after Retry-After seconds", "HTTPError"),
 }
 # The statuses beyond 404 (routes on a session) and 422 (routes with input) each operation can answer.
-CONFLICTS = {("post", "/step"), ("put", "/parameters"), ("patch", ""), ("get", "/slice"), ("get", "/landscape"),
+CONFLICTS = {("put", "/points"), ("post", "/step"), ("put", "/parameters"), ("patch", ""), ("get", "/slice"), ("get", "/landscape"),
              ("get", "/inspect")}
 BODY_METHODS = {"post", "put", "patch"}
 SESSION_PREFIX = "/api/sessions/{session_id}"
@@ -57,12 +57,19 @@ def check_config_types(values: dict | None) -> None:
     for name, value in (values or {}).items():
         if name in _CONFIG_FIELDS and value is not None:
             try:
-                _CONFIG_FIELDS[name].validate_json(json.dumps(value), strict=True)
+                _CONFIG_FIELDS[name].validate_json(json.dumps(_whole_numbers(value)), strict=True)
             except ValidationError as error:
                 errors += [{"loc": ["body", "config", name, *e["loc"]], "msg": e["msg"], "type": e["type"]}
                            for e in error.errors(include_url=False, include_context=False, include_input=False)]
     if errors:
         raise RequestValidationError(errors)
+
+
+def _whole_numbers(value):
+    """285.0 as 285, in lists too: JSON Schema's integers include numbers with no fraction."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return [_whole_numbers(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def install_contract(app: FastAPI, settings: Settings) -> None:
@@ -84,12 +91,13 @@ def install_contract(app: FastAPI, settings: Settings) -> None:
                                  routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             _add_config_schemas(components, settings)
-            _add_edit_rules(components)
             _add_links(schema)
             for path, operations in schema["paths"].items():
                 for method, operation in operations.items():
                     _bound(path, operation, components, settings)
                     _document_statuses(path, method, operation, components)
+            _add_edit_rules(components)
+            _describe_points(schema["paths"].get(SESSION_PREFIX + "/points", {}).get("put"), settings)
             app.openapi_schema = schema
         return app.openapi_schema
     app.openapi = openapi
@@ -176,15 +184,42 @@ def _add_config_schemas(components: dict, settings: Settings) -> None:
         properties["config"] = {"anyOf": [{"$ref": REF + name}, {"type": "null"}]} if model == "CreateSession" \
             else {"$ref": REF + name}
         properties["view"] = {"anyOf": [{"$ref": REF + "View"}, {"type": "null"}]}
+    # A hash carries its own config and view: a create gives either.
+    components["CreateSession"]["anyOf"] = [{"properties": {"hash": {"type": "null"}}},
+                                            {"properties": {"config": {"type": "null"}, "view": {"type": "null"}}}]
+
+
+COORDINATE = r"-?(?:[0-5](?:\.[0-9]{1,6})?|6(?:\.0{1,6})?)"
+LABEL = r"-?[0-9]{1,6}(?:\.[0-9]{1,6})?"
+
+
+def _describe_points(operation: dict | None, settings: Settings) -> None:
+    """Points a session can take: x, y in [-6, 6], a numeric label (whether it is a class of this session's
+    problem is a 409), one to max_samples of them; as CSV rows (header optional) or JSON."""
+    if operation is None:
+        return
+    content = operation.get("requestBody", {}).get("content", {})
+    row = f"{COORDINATE},{COORDINATE},{LABEL}"
+    if "text/csv" in content:
+        content["text/csv"]["schema"].update(
+            pattern=f"^(?:x,y,label\\r?\\n)?{row}(?:\\r?\\n{row}){{0,{settings.max_samples - 1}}}(?:\\r?\\n)?$",
+            minLength=5)
+    points = content.get("application/json", {}).get("schema", {}).get("properties", {}).get("points")
+    if points is not None:
+        coordinate = {"type": "number", "minimum": -6, "maximum": 6}
+        points.update(maxItems=settings.max_samples, items={
+            "type": "array", "prefixItems": [coordinate, coordinate, {"type": "number"}], "minItems": 3,
+            "maxItems": 3})
 
 
 def _add_edit_rules(components: dict) -> None:
     """A one-entry edit names its entry: ``kind`` with ``i`` and ``value`` (and ``j`` for a weight)."""
-    entry = {"i": {"type": "integer"}, "value": {"type": "number"}}
+    properties = components["ParameterEdit"]["properties"]
+    entry = {name: copy.deepcopy(_nullable_target(properties[name])) for name in ("i", "value")}
     components["ParameterEdit"]["anyOf"] = [
         {"properties": {"kind": {"type": "null"}}},
         {"properties": {"kind": {"const": "bias"}, **entry}, "required": ["kind", "i", "value"]},
-        {"properties": {"kind": {"const": "weight"}, **entry, "j": {"type": "integer"}},
+        {"properties": {"kind": {"const": "weight"}, **entry, "j": copy.deepcopy(_nullable_target(properties["j"]))},
          "required": ["kind", "i", "j", "value"]},
     ]
 

@@ -18,6 +18,70 @@ ALL_CHECKS = CHECKS.get_all()
 
 
 APP = create_app(SMALL)
+
+
+def _operation(schema: dict, path: str, method: str) -> dict:
+    return schema["paths"]["/api/sessions/{session_id}" + path][method]
+
+
+def _query(operation: dict, name: str) -> dict:
+    schema = next(p["schema"] for p in operation["parameters"] if p["name"] == name)
+    return next((b for b in schema.get("anyOf", []) if b.get("type") != "null"), schema)
+
+
+@pytest.mark.parametrize("settings", [SMALL, Settings()], ids=["small", "defaults"])
+def test_the_schema_carries_the_apps_own_limits(settings):
+    schema = create_app(settings).openapi()
+    components = schema["components"]["schemas"]
+    assert components["StepRequest"]["properties"]["steps"]["maximum"] == settings.max_steps
+    assert _query(_operation(schema, "/heatmaps", "get"), "size")["maximum"] == settings.max_grid
+    assert _query(_operation(schema, "/landscape", "get"), "size")["maximum"] == settings.max_landscape
+    assert _query(_operation(schema, "/slice", "get"), "points")["maximum"] == settings.max_slice_points
+    assert _query(_operation(schema, "/inspect", "get"), "sample")["maximum"] == settings.max_samples - 1
+    layers = components["ConfigFields"]["properties"]["hidden_layers"]
+    assert layers["maxItems"] == settings.max_layers and layers["items"]["maximum"] == settings.max_width
+    assert components["ConfigFields"]["properties"]["num_samples"]["maximum"] == settings.max_samples
+
+
+def test_every_route_documents_what_it_can_answer():
+    schema = APP.openapi()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            statuses = set(operation["responses"])
+            if path.startswith("/api/sessions/{session_id}"):
+                assert "404" in statuses, (method, path)
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in statuses, (method, path)
+            if operation.get("requestBody"):
+                assert "413" in statuses, (method, path)
+            for status in statuses - {"200", "201", "204"}:
+                assert operation["responses"][status]["content"]["application/json"]["schema"], (method, path)
+
+
+def test_a_405_names_every_method_of_the_path(client):
+    response = client.options("/api/sessions/some-id")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+
+
+@pytest.mark.parametrize("body", [
+    {"config": {"num_samples": "50"}}, {"config": {"learning_rate": "0.1"}}, {"config": {"hidden_layers": ["3"]}},
+    {"config": {"noise": True}}, {"view": {"hide_text": 0}},
+])
+def test_values_of_another_json_type_are_refused_not_coerced(client, body):
+    response = client.post("/api/sessions", json=body)
+    assert response.status_code == 422, response.text
+    assert list(body.values())[0].keys() & set(map(str, response.json()["detail"][0]["loc"]))
+
+
+def test_numbers_stay_numbers(client, session):
+    sid = session["id"]
+    assert client.post(f"/api/sessions/{sid}/step", json={"steps": "5"}).status_code == 422
+    assert client.post(f"/api/sessions/{sid}/step", json={"steps": True}).status_code == 422
+    assert client.post(f"/api/sessions/{sid}/step", json={"steps": 5}).status_code == 200
+    edit = {"layer": 0, "kind": "bias", "i": 0}
+    assert client.put(f"/api/sessions/{sid}/parameters", json={**edit, "value": "1"}).status_code == 422
+    assert client.put(f"/api/sessions/{sid}/parameters", json={**edit, "value": 1}).status_code == 200
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
