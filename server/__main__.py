@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import threading
 import webbrowser
 
@@ -20,13 +22,23 @@ def main(argv: list[str] | None = None) -> None:
             parser.add_argument(f"--{name.replace('_', '-')}", type=field.annotation, metavar=name.upper(),
                                 help=f"{field.description or name.replace('_', ' ')} (default {field.default})")
     args = parser.parse_args(argv)
-    settings = Settings.from_env(**{k: v for k, v in vars(args).items() if k != "open"})
+    flags = {k: v for k, v in vars(args).items() if k != "open" and v is not None}
+    try:
+        settings = Settings.from_env(**flags)
+    except ValueError as error:
+        sys.exit(f"playground: {error}")
     url = f"http://{settings.host}:{settings.port}/"
-    print(f"Backprop Playground on {url}  (Ctrl+C stops it)", flush=True)
+    workers = f", {settings.workers} workers on {settings.store}" if settings.workers > 1 else ""
+    print(f"Backprop Playground on {url}{workers}  (Ctrl+C stops it)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
-                ws_max_size=settings.max_message_bytes)
+    options = dict(host=settings.host, port=settings.port, log_level="warning", ws_max_size=settings.max_message_bytes)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Each worker process builds its own app from the environment: pass the flags on that way.
+    os.environ.update({f"PLAYGROUND_{k.upper()}": str(v) for k, v in flags.items()})
+    uvicorn.run("server.app:create_app", factory=True, workers=settings.workers, **options)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from server.contract import check_config_types
 from server.lane import COMMAND
@@ -26,8 +25,8 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(session_id: str, store: SessionStore = Depends(get_store)) -> Session:
-    session = store.get(session_id)
+async def get_session(session_id: str, store: SessionStore = Depends(get_store)) -> Session:
+    session = await store.get(session_id)
     if session is None:
         raise HTTPException(404, f"no session '{session_id}' (it may have expired)")
     return session
@@ -45,7 +44,7 @@ async def create_session(body: CreateSession, store: SessionStore = Depends(get_
         raise LimitError("hash", "give a hash or a config and view, not both (a hash carries its own)")
     check_config_types(body.config)
     session = await player.lane.run(COMMAND, store.build, body.config, body.view, body.hash)
-    await run_in_threadpool(store.add, session)
+    await store.add(session)
     return await player.run(session, session.describe, store.settings)
 
 
@@ -70,7 +69,7 @@ async def patch_session(body: PatchSession, session: Session = Depends(get_sessi
 
 @router.delete("/sessions/{session_id}", status_code=204)
 async def delete_session(session_id: str, store: SessionStore = Depends(get_store)):
-    if not store.delete(session_id):
+    if not await store.delete(session_id):
         raise HTTPException(404, f"no session '{session_id}'")
     return Response(status_code=204)
 

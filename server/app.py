@@ -8,12 +8,13 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from server import api, data_api, live, pages
+from server import api, data_api, lesson_routes, live, pages, race_routes
 from server.contract import install_contract
 from server.docs import add_docs
 from server.assets import asset_dir
 from server.pages import VERSION
 from server.player import Player
+from server.races import RaceStore
 from server.limits import LimitError
 from server.sessions import CapacityError, SessionStore
 from server.settings import Settings
@@ -26,21 +27,32 @@ def _error(loc: list, message: str, kind: str, status: int = 422) -> JSONRespons
     return JSONResponse(status_code=status, content={"detail": [{"loc": loc, "msg": message, "type": kind}]})
 
 
+def open_store(settings: Settings) -> SessionStore:
+    """``--store memory`` (this process only) or ``--store redis://host:port/db`` (shared, durable)."""
+    if settings.store == "memory":
+        return SessionStore(settings)
+    from server.redis_store import RedisStore  # the redis client is an optional extra
+    return RedisStore(settings, settings.store)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        await app.state.store.start()
         yield
+        app.state.races.close()
         app.state.player.close()
-        app.state.store.close()
+        await app.state.store.close()
 
     app = FastAPI(title="Backprop Playground", version=VERSION, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Step a NumPy neural network through forward, loss, backward and update. "
                               "Wire format: docs/api.md.")
     app.state.settings = settings
-    app.state.store = SessionStore(settings)
+    app.state.store = open_store(settings)
     app.state.player = Player(settings, app.state.store)
+    app.state.races = RaceStore(app.state.store, settings.max_sessions)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -80,6 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(data_api.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(lesson_routes.router)
+    app.include_router(race_routes.router)
     add_docs(app)
     install_contract(app, settings)
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")

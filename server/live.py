@@ -170,9 +170,7 @@ class Connection:
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             if self.session.revision <= self.sent_revision:
                 continue  # a command's answer carried this revision while we slept
-            began = time.perf_counter()
             revision, frame = await self.player.frame(self.session, self.frame)
-            self.player.frame_cost(time.perf_counter() - began)
             due = time.monotonic() + self.player.frame_interval(self.fps)
             try:
                 await self.send_frame(revision, frame)  # a slow client holds up only its own next frame
@@ -280,7 +278,7 @@ async def live(websocket: WebSocket, session_id: str):
     if not origin_allowed(websocket, settings.allowed_origins):
         await websocket.close(code=1008, reason="origin not allowed")
         return
-    session = websocket.app.state.store.get(session_id)
+    session = await websocket.app.state.store.get(session_id)
     await websocket.accept()
     if session is None:
         await websocket.send_text(json.dumps({"type": "error", "message": f"no session '{session_id}'"}))

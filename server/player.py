@@ -13,11 +13,19 @@ import time
 from dataclasses import dataclass, field
 
 from server.lane import COMMAND, FRAME, TRAIN, ComputeLane
-from server.sessions import Session, SessionStore
+from server.sessions import CapacityError, Session, SessionStore
 from server.settings import Settings
 
-FRAME_SHARE = 0.75  # under load, frames may take this much of the lane; training keeps the rest
-SAVE_EVERY = 0.5  # seconds between saves of a playing session (a paused one is saved on every change)
+FRAME_SHARE = 0.7  # under load, frames may take this much of the lane; training keeps the rest
+SEND_FACTOR = 1.5  # a frame's cost on the event loop too (sending it), as a multiple of building it
+MIN_TRAIN_SHARE = 0.1  # however many frames are due, training keeps this share of the lane
+SAVE_EVERY = 0.9  # seconds between saves of a playing session (a paused one is saved on every change)
+UNWATCHED = 15.0  # seconds a session plays with no socket here before it pauses (its page went away)
+HOLD_TRIES = 5  # times a piece of work follows a session that another worker took meanwhile
+
+
+class Moved(Exception):
+    """The session was handed to another worker between taking it and running work on it."""
 
 
 @dataclass
@@ -38,6 +46,7 @@ class Player:
         self.lane = lane or ComputeLane()
         self.beside: dict[str, Beside] = {}
         store.in_use = lambda session_id: self.beside.get(session_id, Beside()).sockets > 0
+        store.release = self.release
         self.frame_seconds = 0.002  # running mean of one frame's cost (compute + encoding)
         self.loops: set[asyncio.Task] = set()  # every play loop still running in this process
         self.clock = time.monotonic  # what paced play measures its rate by (tests set their own)
@@ -50,15 +59,33 @@ class Player:
         return beside
 
     async def run(self, session: Session, work, *args, priority: int = COMMAND):
-        """``work(*args)`` on the lane; the store keeps up with whatever it changed."""
+        """``work(*args)`` on the lane, with the session held by this process; the store keeps up with
+        whatever it changed."""
         beside = self.companions(session)
         def job():
+            if not self.store.holds(session):
+                raise Moved
             result = work(*args)
             self._keep(session, beside)
             return result
-        result = await self.lane.run(priority, job)
-        self.wake(session)
-        return result
+        for _ in range(HOLD_TRIES):
+            await self.store.hold(session)
+            if session.playing:
+                self.resume(session)  # taken over while playing: its play goes on here
+            try:
+                result = await self.lane.run(priority, job)
+            except Moved:
+                continue
+            self.wake(session)
+            return result
+        raise CapacityError(f"session '{session.id}' keeps moving between workers; try again")
+
+    async def release(self, session: Session) -> None:
+        """Let another worker take ``session``: on the lane, after the work queued before, a last save."""
+        def job():
+            if self.store.holds(session):
+                self.store.let_go(session)
+        await self.lane.run(COMMAND, job)
 
     def _keep(self, session: Session, beside: Beside) -> None:
         """Save on every change while paused, and every ``SAVE_EVERY`` seconds while playing."""
@@ -113,6 +140,7 @@ class Player:
     async def _play_loop(self, session: Session, token: int) -> None:
         """Train while ``token`` owns play: as fast as the slices allow, or at a chosen pace."""
         per_step, started, done, pace = 1e-4, self.clock(), 0, None
+        beside, watched = self.companions(session), time.monotonic()
         while session.owns_play(token):
             rate, unit = session.steps_per_second, session.speed_unit
             if (rate, unit) != pace:
@@ -126,9 +154,14 @@ class Player:
             if due <= 0:
                 await asyncio.sleep(min(0.05, max(0.001, (done + 1) / rate - (self.clock() - started))))
                 continue
-            ran, seconds = await self.run(session, _train_slice, session, token, unit, due, priority=TRAIN)
+            ran, seconds = await self.lane.run(TRAIN, self._train_slice, session, token, unit, due)
             if ran is None:
-                return  # the token went stale while the slice waited for its turn
+                return  # the token went stale (or the session moved) while the slice waited for its turn
+            self.wake(session)
+            if beside.sockets:
+                watched = time.monotonic()
+            elif time.monotonic() - watched > UNWATCHED:
+                await self.pause(session)  # its page went away with a worker that died
             if unit == "phase" and rate is None:
                 await asyncio.sleep(1 / self.settings.frame_rate)
             elif unit == "step" and ran:
@@ -141,13 +174,23 @@ class Player:
         """Seconds between one connection's frames: the frame rate, stretched when frames for every
         playing session would take more than ``FRAME_SHARE`` of the lane."""
         watched = sum(1 for b in self.beside.values() if b.sockets and b.loop in self.loops)
-        return max(1 / fps, watched * self.frame_seconds / FRAME_SHARE)
+        interval = max(1 / fps, watched * self.frame_seconds / FRAME_SHARE)
+        frames_load = SEND_FACTOR * watched * self.frame_seconds / interval
+        self.lane.train_share = min(1.0, max(MIN_TRAIN_SHARE, 1.0 - frames_load))  # frames first
+        return interval
 
     def frame_cost(self, seconds: float) -> None:
         self.frame_seconds += 0.1 * (seconds - self.frame_seconds)
 
-    async def frame(self, session: Session, make) -> dict:
-        return await self.run(session, make, priority=FRAME)
+    async def frame(self, session: Session, make):
+        """``make()`` on the lane before any training slice; its compute time (not its wait for the lane)
+        feeds the frame interval."""
+        def timed():
+            began = time.thread_time()  # CPU time, not stretched by a machine busy with other work
+            result = make()
+            self.frame_cost(time.thread_time() - began)
+            return result
+        return await self.run(session, timed, priority=FRAME)
 
     # ----- sockets --------------------------------------------------------------------------------
     def attach(self, session: Session, event: asyncio.Event) -> None:
@@ -161,24 +204,26 @@ class Player:
         beside.watchers.discard(event)
         if beside.sockets <= 0:
             await self.pause(session)  # nobody is watching: stop spending the lane on it
+            if not any(b.sockets for b in self.beside.values()):
+                self.lane.train_share = 1.0  # no frames to make room for
             if beside.loop is None or beside.loop.done():
                 self.beside.pop(session.id, None)
+
+    def _train_slice(self, session: Session, token: int, unit: str, due: int):
+        """One slice of play on the lane: ``(ran, seconds)``, or ``(None, 0)`` when ``token`` is stale."""
+        if not (self.store.holds(session) and session.owns_play(token)):
+            return None, 0.0
+        began = time.thread_time()
+        if unit == "phase":
+            session.advance_phase(due)
+            ran = due
+        else:
+            ran = session.step(due)
+        self._keep(session, self.companions(session))
+        return ran, time.thread_time() - began
 
     def close(self) -> None:
         for beside in self.beside.values():
             if beside.loop is not None:
                 beside.loop.cancel()
         self.lane.close()
-
-
-def _train_slice(session: Session, token: int, unit: str, due: int):
-    """One slice of play on the lane: ``(ran, seconds)``, or ``(None, 0)`` when ``token`` is stale."""
-    if not session.owns_play(token):
-        return None, 0.0
-    began = time.perf_counter()
-    if unit == "phase":
-        session.advance_phase(due)
-        ran = due
-    else:
-        ran = session.step(due)
-    return ran, time.perf_counter() - began

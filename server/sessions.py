@@ -9,7 +9,6 @@ on the process's compute lane (server.player), one at a time.
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections import OrderedDict
 from dataclasses import asdict
@@ -63,10 +62,11 @@ class Session:
     train (``owns_play``); ``pause()`` and every later ``play()`` make older tokens stale."""
 
     def __init__(self, session_id: str, config: Config, view: View, resets: int = 0):
-        self.id = session_id
-        self.config = config
-        self.view = view
-        self.trainer = Trainer(to_train_config(config), resets=resets)
+        self.restore(session_id, config, view, Trainer(to_train_config(config), resets=resets))
+
+    def restore(self, session_id: str, config: Config, view: View, trainer: Trainer) -> None:
+        """Take ``trainer`` and fresh play state (server.stored then sets the saved play state)."""
+        self.id, self.config, self.view, self.trainer = session_id, config, view, trainer
         self.touched = time.monotonic()
         self.revision = 0  # bumped on every change a viewer should see
         self.playing = False
@@ -84,7 +84,7 @@ class Session:
         self.revision += 1
 
     def share_hash(self, with_step: bool = False) -> str:
-        return urlstate.format_hash(self.config.model_dump(), self.view.model_dump(),
+        return urlstate.format_hash(self.config, self.view,
                                     step=self.trainer.step_count if with_step else 0,
                                     resets=self.trainer.resets)
 
@@ -267,17 +267,21 @@ class Session:
 
 
 class SessionStore:
-    """Sessions by id, in this process's memory. Idle ones expire after ``session_ttl``; at
-    ``max_sessions`` the least recently used idle one (no socket, not playing) makes room — its links
-    still replay it. ``in_use(session_id)`` says whether something beside a session (a socket) holds it."""
+    """Sessions by id, in this process's memory (``--store memory``, the default). Idle ones expire after
+    ``session_ttl``; at ``max_sessions`` the least recently used idle one (no socket, not playing) makes
+    room — its links still replay it. ``in_use(session_id)`` says whether something beside a session (a
+    socket) holds it. server.redis_store keeps the same interface over Redis, for several workers.
+
+    Every session this process may change is *held* (``holds``); ``hold`` makes it so (here it always
+    is), and ``save`` makes its current state the stored one, on the compute lane."""
 
     durable = False
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._sessions: OrderedDict[str, Session] = OrderedDict()
-        self._lock = threading.Lock()
         self.in_use = lambda session_id: False
+        self.release = None  # set by the Player: ``await release(session)`` lets go of it on the lane
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -302,58 +306,70 @@ class SessionStore:
             session.step(step)
         return session
 
-    def create(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
+    async def create(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
         session = self.build(body_config, body_view, fragment)
-        self.add(session)
+        await self.add(session)
         return session
 
-    def add(self, session: Session) -> None:
-        with self._lock:
-            self._expire()
-            self._make_room()
-            self._sessions[session.id] = session
+    async def start(self) -> None:
+        """Begin whatever the store runs in the background (none here)."""
+
+    async def add(self, session: Session) -> None:
+        await self._expire()
+        await self._make_room()
+        self._claim(session)
+        self._sessions[session.id] = session
+
+    def _claim(self, session: Session) -> None:
+        """A new session is held by the process that made it."""
 
     def _busy(self, session: Session) -> bool:
         return session.playing or self.in_use(session.id)
 
-    def _make_room(self) -> None:
+    async def _make_room(self) -> None:
         while len(self._sessions) >= self.settings.max_sessions:
             idle = next((k for k, s in self._sessions.items() if not self._busy(s)), None)
             if idle is None:
                 raise CapacityError(f"all {self.settings.max_sessions} sessions are in use; try again later")
-            self._evicted(self._sessions.pop(idle))
+            await self._evict(self._sessions.pop(idle))
 
-    def _evicted(self, session: Session) -> None:
-        """A session leaves memory to make room (kept where a store keeps it)."""
+    async def _evict(self, session: Session) -> None:
+        """A session leaves this process's memory (kept where a store keeps it)."""
+        session.pause()
 
-    def get(self, session_id: str) -> Session | None:
-        with self._lock:
-            self._expire()
-            session = self._sessions.get(session_id)
-            if session is not None:
-                session.touch()
-                self._sessions.move_to_end(session_id)
-            return session
+    async def get(self, session_id: str) -> Session | None:
+        await self._expire()
+        session = self._sessions.get(session_id)
+        if session is not None:
+            session.touch()
+            self._sessions.move_to_end(session_id)
+        return session
+
+    def holds(self, session: Session) -> bool:
+        return True
+
+    async def hold(self, session: Session) -> None:
+        """Make ``session`` this process's to change, with the stored state (memory: it always is)."""
 
     def save(self, session: Session) -> None:
         """Make the session's current state the stored one (memory: it already is)."""
 
-    def delete(self, session_id: str) -> bool:
-        with self._lock:
-            session = self._sessions.pop(session_id, None)
+    async def delete(self, session_id: str) -> bool:
+        session = self._sessions.pop(session_id, None)
         if session is not None:
             session.pause()
         return session is not None
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Release what the store holds (connections, leases)."""
 
-    def _expire(self) -> None:
+    async def _expire(self) -> None:
         deadline = time.monotonic() - self.settings.session_ttl
         for session_id in [k for k, s in self._sessions.items()
                            if s.touched < deadline and not self.in_use(k)]:
-            self._sessions.pop(session_id).pause()
+            await self._evict(self._sessions.pop(session_id))
 
 
 class CapacityError(RuntimeError):
-    """Every session slot holds a session someone is using; becomes a 503."""
+    """Every session slot holds a session someone is using (or another worker will not let go of one);
+    becomes a 503."""

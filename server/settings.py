@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class Settings(BaseModel):
@@ -27,7 +27,17 @@ class Settings(BaseModel):
     neuron_map_size: int = Field(24, ge=2)
     live_neuron_map_size: int = Field(15, ge=2, description="neuron map side in binary frames at full pace")
     slice_seconds: float = Field(0.02, gt=0, description="compute slice while playing")
+    workers: int = Field(1, ge=1, le=64, description="server processes on the port (more than one needs a Redis store)")
+    store: str = Field("memory", pattern=r"^(memory|rediss?://\S+)$",
+                       description="where sessions live: memory, or redis://host:port/db (shared by workers and hosts)")
+    lease_seconds: float = Field(3.0, gt=0, description="a dead worker's sessions are taken over after this")
     allowed_origins: list[str] = Field(default_factory=list, description="extra WebSocket origins")
+
+    @model_validator(mode="after")
+    def _workers_share_a_store(self) -> "Settings":
+        if self.workers > 1 and self.store == "memory":
+            raise ValueError("workers: more than one worker needs a shared store, e.g. --store redis://127.0.0.1:6379/0")
+        return self
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -121,29 +121,30 @@ def feature_info(trainer) -> list[dict]:
 
 def quantise_bytes(values) -> np.ndarray:
     """Values in [-1, 1] (clipped) as bytes q = round((v + 1)·127.5), same shape; NaN → 128 (0)."""
-    v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
+    v = np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0, posinf=1.0, neginf=-1.0)
     return np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
 
 
 def output_scale(trainer, y_hat) -> np.ndarray:
-    """The output on TFP's −1 … +1 colour scale: 2p − 1 for a sigmoid, the value itself otherwise."""
+    """The output on TFP's −1 … +1 colour scale: 2p − 1 for a sigmoid, the value itself otherwise.
+    ``y_hat (C, N)``: one row per output, as ``probes.grid_pictures`` gives it."""
     if trainer.config.output == "sigmoid":
-        return 2.0 * y_hat[:, 0] - 1.0
+        return 2.0 * y_hat[0] - 1.0
     if trainer.config.output == "softmax":
-        return y_hat.max(axis=1) * 2.0 - 1.0
-    return y_hat[:, 0]
+        return y_hat.max(axis=0) * 2.0 - 1.0
+    return y_hat[0]
 
 
 def heatmap_bytes(trainer, size: int, neuron_size: int) -> dict:
     """Every map as uint8 rows (row 0 at the top): ``output (size²,)``, ``classes (k, size²)`` for softmax
     (else None), and ``neurons``: per layer, input features first and the output last, ``(units, n²)``."""
     with np.errstate(all="ignore"):
-        y_hat = probes.grid_maps(trainer, size)[-1]
-        small = probes.grid_maps(trainer, neuron_size)
-        neurons = [quantise_bytes(a.T) for a in small[:-1]]
+        y_hat = probes.grid_pictures(trainer, size)[-1]
+        small = probes.grid_pictures(trainer, neuron_size)
+        neurons = [quantise_bytes(a) for a in small[:-1]]
         if trainer.config.output == "softmax":
-            neurons.append(quantise_bytes(2.0 * small[-1].T - 1.0))
-            classes = quantise_bytes(2.0 * y_hat.T - 1.0)
+            neurons.append(quantise_bytes(2.0 * small[-1] - 1.0))
+            classes = quantise_bytes(2.0 * y_hat - 1.0)
         else:
             neurons.append(quantise_bytes(output_scale(trainer, small[-1])[None, :]))
             classes = None

@@ -190,7 +190,7 @@ def test_a_frame_at_full_pace_travels_lighter_and_still_holds_the_state(client):
     values, neuron maps at the live size — the maps of the same network, only coarser."""
     created = client.post("/api/sessions", json={"config": CONFIGS["spiral-6x8"]}).json()
     assert client.post(f"/api/sessions/{created['id']}/step", json={"steps": 30}).status_code == 200
-    session, settings = client.app.state.store.get(created["id"]), client.app.state.settings
+    session, settings = client.portal.call(client.app.state.store.get, created["id"]), client.app.state.settings
     state = snapshot.state(session.trainer, with_batch=False)
     session.playing = True  # what `play` sets, without a loop training behind the test's back
     try:

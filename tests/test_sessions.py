@@ -2,6 +2,8 @@
 a trained link is offered only when a replay gives the same network; the store's limits."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from server.limits import LimitError
@@ -78,9 +80,11 @@ def test_a_diverged_session_pauses_and_does_not_play_until_reset():
 
 
 def test_the_store_makes_room_by_evicting_the_least_recently_used():
-    store = SessionStore(SETTINGS)
-    first, second = store.create(None, None, None), store.create(None, None, None)
-    store.get(first.id)  # first is now the more recently used
-    third = store.create(None, None, None)
-    assert store.get(first.id) is first and store.get(third.id) is third
-    assert store.get(second.id) is None and len(store) == 2
+    async def scenario():
+        store = SessionStore(SETTINGS)
+        first, second = await store.create(None, None, None), await store.create(None, None, None)
+        await store.get(first.id)  # first is now the more recently used
+        third = await store.create(None, None, None)
+        assert await store.get(first.id) is first and await store.get(third.id) is third
+        assert await store.get(second.id) is None and len(store) == 2
+    asyncio.run(scenario())

@@ -37,3 +37,24 @@ def test_every_numeric_setting_is_a_flag(capsys):
     for name, field in Settings.model_fields.items():
         if field.annotation in (int, float, str):
             assert f"--{name.replace('_', '-')}" in usage
+
+
+def test_workers_and_store_come_from_flags_and_the_environment(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_STORE", "redis://127.0.0.1:6379/2")
+    monkeypatch.setenv("PLAYGROUND_WORKERS", "3")
+    settings = Settings.from_env()
+    assert (settings.workers, settings.store) == (3, "redis://127.0.0.1:6379/2")
+    assert Settings().store == "memory" and Settings().workers == 1  # the README's command needs nothing else
+
+
+@pytest.mark.parametrize("values, field", [({"workers": 2}, "workers"), ({"store": "mysql://x"}, "store"),
+                                           ({"workers": 0, "store": "redis://h:1/0"}, "workers")])
+def test_bad_workers_or_store_are_refused(values, field):
+    with pytest.raises(ValidationError, match=field):
+        Settings(**values)
+
+
+def test_more_workers_without_a_shared_store_stop_the_server_with_the_reason(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--workers", "2"])
+    assert "shared store" in str(stopped.value.code)

@@ -4,7 +4,7 @@
  * A target is {layer, kind: "weight"|"bias", i, j}: weights[layer][i][j] or biases[layer][j].
  */
 import { setText } from "./dom.js";
-import { formatParameter } from "./format.js";
+import { formatValue } from "./format.js";
 import { parameterValue } from "./backprop/names.js";
 
 export class HoverCard {
@@ -39,7 +39,7 @@ export class HoverCard {
   refresh() {
     if (!this.target) return;
     setText(this.label, this.target.kind === "bias" ? "Bias" : "Weight");
-    setText(this.value, formatParameter(parameterValue(this.state, this.target)));
+    setText(this.value, formatValue(parameterValue(this.state, this.target)));
   }
 
   update(app) {

@@ -2,6 +2,7 @@
  * The top bar: Reset, Play/Pause, Step, Phase step, the counters and phase, speed, and the training
  * options. Emits verbs; `update(app)` shows the app state.
  */
+import { PHASE_NAMES } from "./backprop/phaseView.js";
 import { patchForProblem } from "./configRules.js";
 import { selectNumber, selectValue, setText, trackDragging } from "./dom.js";
 import { EVENTS } from "./events.js";
@@ -9,7 +10,6 @@ import { formatCount, formatSpeed } from "./format.js";
 
 /** Positions of the speed slider, in steps per second; the last (null) is as fast as the server allows. */
 export const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, null];
-const PHASES = ["forward", "loss", "backward", "update"];
 
 export class TopBar {
   constructor(root, bus, registries) {
@@ -57,7 +57,7 @@ export class TopBar {
     setText(this.phaseLabel, phase);
     for (const item of this.phaseItems) {
       item.classList.toggle("is-current", item.dataset.phase === phase);
-      item.classList.toggle("is-done", PHASES.indexOf(item.dataset.phase) < PHASES.indexOf(phase));
+      item.classList.toggle("is-done", PHASE_NAMES.indexOf(item.dataset.phase) < PHASE_NAMES.indexOf(phase));
     }
     this.root.dataset.phase = phase;
 
@@ -67,6 +67,9 @@ export class TopBar {
     this.playButton.setAttribute("aria-label", playing ? "Pause" : "Play");
 
     if (this.speed.dataset.dragging !== "true") {
+      // the slider follows the server's pace (a link, another tab, narration ending), not only the hand
+      const position = SPEEDS.indexOf(app.speed?.stepsPerSecond ?? null);
+      if (app.speed?.unit !== "phase" && position >= 0) this.speed.value = String(position);
       setText(this.speedLabel, formatSpeed(SPEEDS[+this.speed.value]));
     }
     if (!app.config) return;

@@ -24,7 +24,11 @@ function describeError(payload, fallback) {
   return fallback;
 }
 
-async function request(method, path, body) {
+/** `method` on `path` (GET `query` parameters that are not null go in the URL), the JSON body sent. */
+export async function request(method, path, body, query = {}) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value != null) search.set(name, String(value));
+  if (search.size) path = `${path}?${search}`;
   const response = await fetch(path, {
     method,
     headers: body === undefined ? {} : { "Content-Type": "application/json" },
@@ -42,12 +46,11 @@ async function request(method, path, body) {
   return payload;
 }
 
-const sessionPath = (id) => `/api/sessions/${encodeURIComponent(id)}`;
+export const sessionPath = (id) => `/api/sessions/${encodeURIComponent(id)}`;
 
 /** A new session from a TFP-compatible hash (without '#'). */
 export const createSession = (hash) => request("POST", "/api/sessions", { hash });
 export const getSession = (id) => request("GET", sessionPath(id));
-export const patchSession = (id, patch) => request("PATCH", sessionPath(id), patch);
 
 /** The WebSocket URL of a session's live channel, on the page's own host. */
 export function liveUrl(id, location = window.location) {

@@ -14,7 +14,10 @@ import { NetworkView } from "./NetworkView.js";
 import { OutputView } from "./OutputView.js";
 import { SessionController } from "./SessionController.js";
 import { ERROR_SHOWN_MS, StatusBanner } from "./StatusBanner.js";
-import { applyFrame, applyLocalChange, applyProbe, applySession, createAppState } from "./store.js";
+import {
+  applyConnection, applyError, applyFrame, applyHover, applyLocalChange, applyLocalSpeed, applyProbe, applySession,
+  createAppState,
+} from "./store.js";
 import { TopBar } from "./TopBar.js";
 import { BackpropController } from "./backprop/BackpropController.js";
 import { DerivativeView } from "./backprop/DerivativeView.js";
@@ -25,6 +28,7 @@ import { LandscapeView } from "./backprop/LandscapeView.js";
 import { NetworkPhases } from "./backprop/NetworkPhases.js";
 import { PhaseCaption } from "./backprop/PhaseCaption.js";
 import { SamplePicker } from "./backprop/SamplePicker.js";
+import { LessonPanel } from "./lessons/LessonPanel.js";
 
 const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 const byId = (id) => document.getElementById(id);
@@ -113,15 +117,18 @@ function render() {
 bus.on(EVENTS.SESSION, ({ session }) => (applySession(app, session), invalidate()));
 bus.on(EVENTS.FRAME, ({ frame }) => (applyFrame(app, frame), invalidate()));
 bus.on(EVENTS.PROBE, ({ probe }) => (applyProbe(app, probe), invalidate()));
-bus.on(EVENTS.CONNECTION, ({ status }) => ((app.connection = status), invalidate()));
-bus.on(EVENTS.HOVER, ({ neuron }) => ((app.hover = neuron), invalidate()));
+bus.on(EVENTS.CONNECTION, ({ status }) => (applyConnection(app, status), invalidate()));
+bus.on(EVENTS.HOVER, ({ neuron }) => (applyHover(app, neuron), invalidate()));
 bus.on(EVENTS.SERVER_ERROR, ({ message }) => {
-  app.error = { message, at: Date.now() };
+  applyError(app, message, Date.now());
   invalidate();
   setTimeout(invalidate, ERROR_SHOWN_MS + 50);
 });
 // verbs that change what a control shows: show it at once, the server's reply confirms it
 bus.on(EVENTS.CONFIGURE, (change) => (applyLocalChange(app, change), invalidate()));
+bus.on(EVENTS.SPEED, (speed) => (applyLocalSpeed(app, speed), invalidate()));
+
+if (byId("lesson-panel")) views.push(new LessonPanel(byId("lesson-panel"), bus, readJson("lesson")));
 
 new KeyboardShortcuts(document, bus);
 new SessionController(bus).start(location.hash.slice(1));

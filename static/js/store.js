@@ -6,11 +6,10 @@
  */
 import { LossHistory } from "./lossHistory.js";
 
-export function createAppState({ registries, limits, version }) {
+export function createAppState({ registries, limits }) {
   return {
     registries,
     limits,
-    version,
     session: null, // {id, share_hash, data, features}
     config: null,
     view: { show_test_data: false, discretize: false, hide_text: false, hidden: [] },
@@ -40,6 +39,10 @@ function recordLoss(app, state) {
 /** A full session (on connect, and after reset, regenerate and configure). */
 export function applySession(app, session) {
   const dataChanged = session.data !== undefined;
+  if (app.session && app.session.id !== session.id) { // another session (a lesson's next stage): a new curve
+    app.history.clear();
+    app.state = null;
+  }
   app.session = session;
   app.config = session.config;
   app.view = { ...app.view, ...(session.view ?? {}) };
@@ -68,10 +71,9 @@ export function applyProbe(app, message) {
 }
 
 /** A bare State; a step counter that went backwards (reset, new shape) restarts the loss curve. */
-export function applyState(app, state, heatmaps) {
+export function applyState(app, state) {
   if (app.state && state.step < app.state.step) app.history.clear();
   app.state = state;
-  if (heatmaps) app.heatmaps = heatmaps;
   recordLoss(app, state);
   app.revision++;
 }
@@ -80,6 +82,30 @@ export function applyState(app, state, heatmaps) {
 export function applyLocalChange(app, { config, view }) {
   if (config && app.config) app.config = { ...app.config, ...config };
   if (view) app.view = { ...app.view, ...view };
+  app.revision++;
+}
+
+/** A pace asked for (the speed control, narration): shown at once; the server's next frame confirms it. */
+export function applyLocalSpeed(app, { stepsPerSecond, unit = "step" }) {
+  app.speed = { stepsPerSecond, unit };
+  app.revision++;
+}
+
+/** The socket's state: "connecting", "open", "closed"... */
+export function applyConnection(app, status) {
+  app.connection = status;
+  app.revision++;
+}
+
+/** The neuron whose map the output plot shows ({layer, index}), or null. */
+export function applyHover(app, neuron) {
+  app.hover = neuron;
+  app.revision++;
+}
+
+/** A message from the server to show for a while, with the time it came (ms since the epoch). */
+export function applyError(app, message, at) {
+  app.error = { message, at };
   app.revision++;
 }
 

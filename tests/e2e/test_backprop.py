@@ -202,12 +202,6 @@ def test_norm_history_stays_bounded_and_keeps_the_whole_run(modules):
 
 # (module, JavaScript expression over `m`, expected JSON value)
 FORMATS = [
-    ("numbers", "[0.36, -0.063, 0.0051, -6.7e-4, 1.234, 250, 0].map(m.formatTile)",
-     ["0.36", "−0.063", "5e−3", "−7e−4", "1.2", "3e2", "0"]),  # at most six characters: a tile is 34 px
-    ("numbers", "[m.formatValue(-0.012345), m.formatValue(3.2e-7), m.formatValue(null)]", ["−0.01235", "3.2e−7", "—"]),
-    ("numbers", "[m.logStrength(1, 1), m.logStrength(0.01, 1), m.logStrength(1e-5, 1), m.logStrength(0, 1)]",
-     [1, 0.5, 0, 0]),
-    ("numbers", "[m.tickDigits(0.4835, 0.4836), m.tickDigits(0, 2)]", [6, 3]),
     ("health", "m.histogram([-1, -0.1, 0, 0.1, 1], 1, 5)", [1, 0, 3, 0, 1]),
     ("health", "[m.niceLimit([0.3, -0.07]), m.niceLimit([12]), m.niceLimit([])]", [0.5, 20, 0]),
     ("names", "m.neuronSymbol({features: [{label: 'X₁'}], hidden: [4, 2], outputs: 1}, 2, 1)", "h²₂"),

@@ -25,6 +25,12 @@ CASES = [
      ["0.123", "—", "—", "—"]),
     ("format", "[m.formatCount(12), m.formatPercent(0.5), m.formatSpeed(null), m.formatSpeed(5)]",
      ["12", "50.0%", "max", "5/s"]),
+    ("format", "[0.36, -0.063, 0.0051, -6.7e-4, 1.234, 250, 0].map(m.formatTile)",
+     ["0.36", "−0.063", "5e−3", "−7e−4", "1.2", "3e2", "0"]),  # at most six characters: a tile is 34 px
+    ("format", "[m.formatValue(-0.012345), m.formatValue(3.2e-7), m.formatValue(null)]", ["−0.01235", "3.2e−7", "—"]),
+    ("format", "[m.logStrength(1, 1), m.logStrength(0.01, 1), m.logStrength(1e-5, 1), m.logStrength(0, 1)]",
+     [1, 0.5, 0, 0]),
+    ("format", "[m.tickDigits(0.4835, 0.4836), m.tickDigits(0, 2)]", [6, 3]),
     ("keyboard", "m.actionForKey({key: ' '})", "toggle-play"),
     ("keyboard", "m.actionForKey({key: 'ArrowRight'})", "step"),
     ("keyboard", "m.actionForKey({key: 'ArrowRight', shiftKey: true})", "phase"),

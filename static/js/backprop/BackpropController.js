@@ -80,6 +80,7 @@ export class BackpropController {
       invalidate();
     });
     bus.on(EVENTS.NARRATE, ({ on }) => this.narrate(on));
+    bus.on(EVENTS.FRAME, ({ frame }) => this.followNarration(frame));
   }
 
   /** Narrated play: the server walks the phases one by one, slowly enough to read each caption. */
@@ -107,7 +108,6 @@ export class BackpropController {
       backprop.stateVersion++;
       if (app.state.batch?.indices?.length) backprop.lastBatch = app.state.batch.indices;
     }
-    this.followNarration(app);
     this.timeUpdate(app);
     const context = networkContext(app);
     if (backprop.target && context && !targetExists(context, backprop.target)) {
@@ -130,14 +130,15 @@ export class BackpropController {
     this.probe.want(key, params, { throttled: app.playing });
   }
 
-  /** Narration ends when play stops (the top bar's Pause: restore the pace) or the speed control takes over. */
-  followNarration(app) {
-    const backprop = app.backprop;
+  /** Narration ends when play stops (the top bar's Pause: restore the pace) or the speed control takes over.
+   * Read from each frame as it arrives, so the verbs it may send go out from an event, never from a render. */
+  followNarration(frame) {
+    const backprop = this.app.backprop;
     if (!backprop.narrating) return;
-    const phaseByPhase = app.speed?.unit === "phase";
-    if (app.playing && phaseByPhase) this.narrationSeen = true;
+    const phaseByPhase = frame.speed_unit === "phase";
+    if (frame.playing && phaseByPhase) this.narrationSeen = true;
     if (!this.narrationSeen) return; // the server has not started it yet
-    if (!app.playing) {
+    if (!frame.playing) {
       this.narrationSeen = false;
       this.narrate(false);
     } else if (!phaseByPhase) {

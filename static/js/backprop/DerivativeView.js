@@ -10,7 +10,7 @@ import { fitCanvas, watchSize } from "../draw.js";
 import { setText } from "../dom.js";
 import { derivativeGeometry, VERDICTS } from "./derivative.js";
 import { networkContext, targetExists, targetTitle } from "./names.js";
-import { formatValue, tickDigits } from "./numbers.js";
+import { formatValue, tickDigits } from "../format.js";
 
 const PAD = { left: 62, right: 14, top: 12, bottom: 30 };
 const HEAD = 8; // arrowhead length: drawn even for a step too small to see, so its direction shows

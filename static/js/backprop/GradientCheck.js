@@ -4,7 +4,7 @@
  */
 import { el, setText } from "../dom.js";
 import { layerName } from "./GradientHealth.js";
-import { formatValue } from "./numbers.js";
+import { formatValue } from "../format.js";
 import { getGradcheck } from "./probes.js";
 
 export const AGREEMENT = 1e-6;

@@ -14,7 +14,7 @@ import { el, setText } from "../dom.js";
 import { EVENTS } from "../events.js";
 import { explain } from "./chainRule.js";
 import { networkContext, parameterValue, sameTarget, targetExists } from "./names.js";
-import { formatValue } from "./numbers.js";
+import { formatValue } from "../format.js";
 
 const signClass = (value) => (value > 0 ? "is-positive" : value < 0 ? "is-negative" : "is-zero");
 

@@ -10,7 +10,7 @@ import { fitCanvas, watchSize } from "../draw.js";
 import { el, setText } from "../dom.js";
 import { contourLevels, contours, lossColorScale } from "./landscape.js";
 import { networkContext, sameTarget, targetExists, targetTitle } from "./names.js";
-import { formatValue } from "./numbers.js";
+import { formatValue } from "../format.js";
 
 const SIZE = 25;
 const PAD = { left: 26, right: 8, top: 8, bottom: 24 };

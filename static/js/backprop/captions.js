@@ -1,7 +1,7 @@
 /**
  * One plain sentence for each phase of an iteration, with the numbers of the moment. Pure: no DOM.
  */
-import { formatValue } from "./numbers.js";
+import { formatValue } from "../format.js";
 
 const OPTIMIZER_WORDS = {
   momentum: "SGD with momentum", nesterov: "Nesterov momentum", rmsprop: "RMSprop", adam: "Adam",

@@ -11,8 +11,6 @@
  */
 import { neuronSymbol, neuronWords, outputLayer, targetTitle, targetWords } from "./names.js";
 
-const OUTPUT_FORMULAS = { sigmoid: "σ(z)", tanh: "tanh(z)", softmax: "softmax of every output's z", linear: "z" };
-
 const text = (value) => ({ t: "text", text: value });
 const term = (symbol, value, title, target) => ({ t: "term", symbol, value, title, target });
 const result = (value, id) => ({ t: "result", value, id });
@@ -161,8 +159,9 @@ function forwardSection(context, trace, layer, j, isOutput, config, registries) 
     weightTerm(context, { kind: "weight", layer: layer - 1, i, j }, entry.weights[i][j]),
   ]);
   const bias = [term("b", entry.biases[j], "The bias", { kind: "bias", layer: layer - 1, j })];
-  const activation = registries.activations?.find((a) => a.name === config.activation);
-  const formula = isOutput ? OUTPUT_FORMULAS[config.output] ?? "f(z)" : activation?.formula ?? "f(z)";
+  const f = isOutput ? registries.outputs?.find((o) => o.name === config.output)
+    : registries.activations?.find((a) => a.name === config.activation);
+  const formula = f?.formula ?? "f(z)";
   return {
     id: "forward",
     heading: "Forward: input times weight, add a bias, activate",

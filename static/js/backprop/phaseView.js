@@ -8,7 +8,7 @@
  * Gradients and steps are drawn on one log scale for the whole network (four decades below the
  * largest), so a layer whose gradients vanish shows thin, pale links next to healthy ones.
  */
-import { DECADES, formatTile, logStrength, maxAbs } from "./numbers.js";
+import { DECADES, formatTile, logStrength, maxAbs } from "../format.js";
 
 export const PHASE_NAMES = ["forward", "loss", "backward", "update"];
 
