@@ -164,7 +164,8 @@ class Connection:
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=1 / self.fps)
                 except asyncio.TimeoutError:
-                    pass
+                    if not self.player.store.holds(self.session):
+                        await self.player.follow(self.session)  # another worker took it: bring it back here
                 self.wake.clear()
                 continue
             await asyncio.sleep(max(0.0, due - time.monotonic()))

@@ -80,6 +80,10 @@ class Player:
             return result
         raise CapacityError(f"session '{session.id}' keeps moving between workers; try again")
 
+    async def follow(self, session: Session) -> None:
+        """Hold ``session`` here again (a socket watches it here): its latest state, and its play if it plays."""
+        await self.run(session, lambda: None)
+
     async def release(self, session: Session) -> None:
         """Let another worker take ``session``: on the lane, after the work queued before, a last save."""
         def job():
@@ -156,6 +160,8 @@ class Player:
                 continue
             ran, seconds = await self.lane.run(TRAIN, self._train_slice, session, token, unit, due)
             if ran is None:
+                if session.owns_play(token) and await self.store.reclaim(session):
+                    continue  # its lease lapsed in a stall and nobody took it: play on
                 return  # the token went stale (or the session moved) while the slice waited for its turn
             self.wake(session)
             if beside.sockets:
