@@ -147,7 +147,10 @@ class Connection:
             player.resume(s)
             sender = asyncio.create_task(self.send_frames())
             while True:
-                text = await self.websocket.receive_text()
+                try:
+                    text = await self.websocket.receive_text()
+                except RuntimeError:  # a send to the closed socket marked it disconnected first
+                    return
                 await self.handle(text)
         except WebSocketDisconnect:
             pass
