@@ -10,6 +10,7 @@ import { isHidden } from "./ControlVisibility.js";
 import { decodeMap, paintClassProbability, paintMap } from "./draw.js";
 import { el, setText, svgEl } from "./dom.js";
 import { EVENTS } from "./events.js";
+import { DenseLinks } from "./denseLinks.js";
 import { featureMapBytes } from "./featureMaps.js";
 import { layoutNetwork, layoutScale, linkPath, linkWidth } from "./networkLayout.js";
 
@@ -34,6 +35,9 @@ export class NetworkView {
     this.card = card;
     this.diagram = root.querySelector(".network-diagram");
     this.svg = root.querySelector(".network-links");
+    const linkCanvas = el("canvas", { class: "network-link-canvas", "aria-hidden": "true", hidden: true });
+    this.svg.before(linkCanvas);
+    this.dense = new DenseLinks(linkCanvas); // the links of a many-neuron network
     this.nodesLayer = root.querySelector(".network-nodes");
     this.layerCount = root.querySelector("#layer-count");
     this.layerUnit = root.querySelector("#layer-count-unit");
@@ -132,6 +136,8 @@ export class NetworkView {
     ];
 
     this.buildLinks(columns, size);
+    if (this.links.length && !this.links[0].path) this.dense.build(this.links, layout.width, layout.height);
+    else this.dense.clear();
     this.buildFeatureNodes(allFeatures, config.features, featureColumn, size);
     this.buildHiddenNodes(hiddenColumns, size);
     this.buildOutputNodes(outputColumn, size, outputCount);
@@ -146,7 +152,10 @@ export class NetworkView {
     this.drawnHeatmaps = null;
   }
 
+  /** One link per weight: an SVG path (a canvas stroke in a dense network) and an SVG hit path. */
   buildLinks(columns, size) {
+    const count = columns.slice(1).reduce((n, column, l) => n + column.length * columns[l].length, 0);
+    const dense = count > DENSE_LINKS;
     const linkGroup = svgEl("g", { class: "network-link-paths" });
     this.linkGroup = linkGroup;
     this.flowOffset = null;
@@ -157,11 +166,14 @@ export class NetworkView {
         columns[layer + 1].forEach((to, j) => {
           const d = linkPath(from, to, size);
           const ends = { "data-layer": layer, "data-i": i, "data-j": j };
-          const path = svgEl("path", { d, class: "link", ...ends });
+          const path = dense ? null : svgEl("path", { d, class: "link", ...ends });
           const hit = svgEl("path", { d, class: "link-hit", ...ends });
-          linkGroup.append(path);
+          if (path) linkGroup.append(path);
           hitGroup.append(hit);
-          this.links.push({ path, hit, layer, i, j });
+          const x0 = from.x + size;
+          const x1 = to.x;
+          this.links.push({ path, hit, layer, i, j,
+            ends: { x0, y0: from.y + size / 2, mid: (x0 + x1) / 2, x1, y1: to.y + size / 2 } });
           this.bindParameter(hit, { layer, kind: "weight", i, j });
         });
       });
@@ -175,9 +187,8 @@ export class NetworkView {
         this.bindParameter(rect, { layer, kind: "bias", i: 0, j });
       });
     }
-    // Many links: solid strokes (dashes on thousands of curves cost more to paint than they show)
-    linkGroup.classList.toggle("is-dense", this.links.length > DENSE_LINKS);
     this.svg.append(linkGroup, hitGroup, biasGroup);
+    this.svg.classList.toggle("is-dense", dense);
   }
 
   bindParameter(node, target) {
@@ -276,10 +287,13 @@ export class NetworkView {
       plus.addEventListener("click", () => this.changeNeurons(l, +1));
       minus.addEventListener("click", () => this.changeNeurons(l, -1));
       const buttons = el("span", { class: "layer-buttons", "data-control": "numNeurons", hidden: fixedWidths }, plus, minus);
-      header(column.x, buttons,
-        el("span", { class: "layer-subtitle" }, `${count} neuron${count === 1 ? "" : "s"}`));
+      const label = `${count} neuron${count === 1 ? "" : "s"}`;
+      const gap = (hiddenColumns[1] ?? outputColumn).x - hiddenColumns[0].x; // columns are evenly spaced
+      header(column.x, buttons, el("span", { class: "layer-subtitle", title: label }, gap < 80 ? String(count) : label)); // narrow: the number
     });
-    header(outputColumn.x, el("span", { class: "layer-title" }, "Output"));
+    const output = header(outputColumn.x, el("span", { class: "layer-title" }, "Output"));
+    output.style.left = `${outputColumn.x + size + 4}px`; // right-aligned: the diagram's box ends near here
+    output.style.transform = "translateX(-100%)";
   }
 
   // --- live values -----------------------------------------------------------------------------
@@ -287,6 +301,7 @@ export class NetworkView {
   /** Give a link its colour and width, writing the attributes only when they change (no style work
    * for the links that stay as they were); `shows` names what it shows (a weight, or a phase's value). */
   styleLink(link, value, width, shows = "weight") {
+    if (!link.path) return this.dense.style(link, value, width);
     const stroke = cssColor(value);
     const strokeWidth = width.toFixed(2);
     if (link.stroke !== stroke) link.path.setAttribute("stroke", (link.stroke = stroke));

@@ -12,6 +12,7 @@ import { decadeTicks, formatDecade, formatValue } from "../format.js";
 const PAD = { left: 38, right: 8, top: 8, bottom: 18 };
 const BINS = 25;
 const HISTOGRAM_INTERVAL_MS = 250; // histograms redraw at most four times a second while training runs
+const CHART_INTERVAL_MS = 100; // the norms chart and legend at most ten times a second while it runs
 /** Layer colours from the inputs (light green) to the output (deep violet), viridis-like: depth reads at
  * a glance and stays apart from the orange ↔ blue of values. */
 const LAYER_COLORS = ["#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e"];
@@ -55,10 +56,12 @@ export class GradientHealth {
     const size = `${this.chartSize.width}x${this.histogramsSize.width}`;
     const key = [this.history.version, state.step, state.phase, count, size].join("|");
     if (key === this.drawnKey) return;
+    const now = performance.now();
+    if (app.playing && now - (this.chartAt ?? -Infinity) < CHART_INTERVAL_MS) return; // a later frame draws it
+    this.chartAt = now;
     this.drawnKey = key;
     this.drawLegend(state, count);
     this.drawChart(count);
-    const now = performance.now();
     if (!app.playing || now - (this.histogramsAt ?? -Infinity) >= HISTOGRAM_INTERVAL_MS) {
       this.histogramsAt = now;
       this.drawHistograms(state);

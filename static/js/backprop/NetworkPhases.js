@@ -104,7 +104,7 @@ export class NetworkPhases {
     for (const { path, layer } of this.view.links) {
       const order = backward ? columns - 2 - layer : layer;
       const delay = order * REVEAL_STEP_S + (backward ? REVEAL_STEP_S / 2 : 0);
-      path.style.setProperty("--reveal-delay", `${delay.toFixed(2)}s`);
+      path?.style.setProperty("--reveal-delay", `${delay.toFixed(2)}s`); // a dense network's links have no path
     }
   }
 
