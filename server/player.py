@@ -16,7 +16,7 @@ from server.lane import COMMAND, FRAME, TRAIN, ComputeLane
 from server.sessions import CapacityError, Session, SessionStore
 from server.settings import Settings
 
-FRAME_SHARE = 0.7  # under load, frames may take this much of the lane; training keeps the rest
+FRAME_SHARE = 0.8  # under load, frames may take this much of the lane; training keeps the rest
 SEND_FACTOR = 1.5  # a frame's cost on the event loop too (sending it), as a multiple of building it
 MIN_TRAIN_SHARE = 0.1  # however many frames are due, training keeps this share of the lane
 SAVE_EVERY = 0.9  # seconds between saves of a playing session (a paused one is saved on every change)

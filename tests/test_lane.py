@@ -8,13 +8,14 @@ import threading
 import pytest
 
 from server.lane import COMMAND, FRAME, TRAIN, ComputeLane
-from server.player import MIN_TRAIN_SHARE, Beside, Player
+from server.player import FRAME_SHARE, MIN_TRAIN_SHARE, Beside, Player
 from server.sessions import SessionStore
 from server.settings import Settings
+from tests.conftest import run_async
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, timeout=60))
+    return run_async(coroutine)
 
 
 def test_a_click_goes_before_a_frame_before_a_slice():
@@ -61,7 +62,7 @@ def watched_player(sessions: int, frame_seconds: float) -> Player:
 @pytest.mark.parametrize("sessions, interval, share", [
     (1, 1 / 30, 1 - 1.5 * 0.002 * 30),   # one learner: frames at the full rate, training keeps almost all
     (10, 1 / 30, 1 - 1.5 * 10 * 0.002 * 30),
-    (50, 50 * 0.002 / 0.7, MIN_TRAIN_SHARE),  # a classroom: frames stretch to 70 % of the lane, training the rest
+    (50, 50 * 0.002 / FRAME_SHARE, MIN_TRAIN_SHARE),  # a classroom: frames stretch to their share, training the rest
 ])
 def test_frames_come_first_as_more_sessions_are_watched(sessions, interval, share):
     player = watched_player(sessions, 0.002)
