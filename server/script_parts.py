@@ -62,25 +62,22 @@ INITS = {
     "zeros": "return np.zeros((fan_in, fan_out)), np.zeros(fan_out)",
 }
 
+# momentum and Nesterov keep the same velocity, then step differently
+_VELOCITY = '''    first = not state
+    for k, (p, g) in enumerate(zip(params, grads)):
+        if first:
+            state.append(g.copy())                   # the first velocity is the gradient itself
+        else:
+            state[k] *= MOMENTUM                     # v <- momentum * v + g
+            state[k] += g'''
+
 # name -> the body of update(params, grads, t) (torch.optim's rules, in the same order of operations)
 OPTIMIZERS = {
     "sgd": '''    for p, g in zip(params, grads):
         p += -LEARNING_RATE * g                      # w <- w - lr * g''',
-    "momentum": '''    first = not state
-    for k, (p, g) in enumerate(zip(params, grads)):
-        if first:
-            state.append(g.copy())                   # the first velocity is the gradient itself
-        else:
-            state[k] *= MOMENTUM                     # v <- momentum * v + g
-            state[k] += g
+    "momentum": _VELOCITY + '''
         p += -LEARNING_RATE * state[k]               # w <- w - lr * v''',
-    "nesterov": '''    first = not state
-    for k, (p, g) in enumerate(zip(params, grads)):
-        if first:
-            state.append(g.copy())                   # the first velocity is the gradient itself
-        else:
-            state[k] *= MOMENTUM                     # v <- momentum * v + g
-            state[k] += g
+    "nesterov": _VELOCITY + '''
         p += -LEARNING_RATE * (g + MOMENTUM * state[k])  # w <- w - lr * (g + momentum * v)''',
     "rmsprop": '''    if not state:
         state.extend(np.zeros_like(p) for p in params)
