@@ -243,6 +243,8 @@ export class NetworkView {
     const output = header(outputColumn.x, el("span", { class: "layer-title" }, "Output"));
     output.style.left = `${outputColumn.x + size + 4}px`; // right-aligned: the diagram's box ends near here
     output.style.transform = "translateX(-100%)";
+    const last = hiddenColumns.at(-1);
+    if (last && outputColumn.x - last.x < 80) output.style.top = "30px"; // narrow: below the last +/− buttons
   }
 
   // --- live values -----------------------------------------------------------------------------
@@ -262,6 +264,23 @@ export class NetworkView {
 
   styleBias(bias, value) {
     this.linkView.styleBias(bias, value);
+  }
+
+  paintHeatmaps(heatmaps, discretize) {
+    if (!heatmaps) return;
+    this.neuronCanvases.forEach((canvases, l) => {
+      const maps = heatmaps.neurons?.[l + 1];
+      canvases.forEach((canvas, j) => {
+        if (maps?.[j]) paintMap(canvas, decodeMap(maps[j]));
+      });
+    });
+    if (heatmaps.classes && this.outputCanvases.length > 1) {
+      this.outputCanvases.forEach((canvas, k) => {
+        if (heatmaps.classes[k]) paintClassProbability(canvas, decodeMap(heatmaps.classes[k]), k);
+      });
+    } else if (heatmaps.output && this.outputCanvases[0]) {
+      paintMap(this.outputCanvases[0], decodeMap(heatmaps.output), discretize);
+    }
   }
 
   update(app) {

@@ -104,21 +104,4 @@ export class NetworkLinks {
     const offset = playing ? (-(performance.now() / 80) % 10).toFixed(1) : "0";
     if (offset !== this.flowOffset) this.linkGroup.style.strokeDashoffset = this.flowOffset = offset;
   }
-
-  paintHeatmaps(heatmaps, discretize) {
-    if (!heatmaps) return;
-    this.neuronCanvases.forEach((canvases, l) => {
-      const maps = heatmaps.neurons?.[l + 1];
-      canvases.forEach((canvas, j) => {
-        if (maps?.[j]) paintMap(canvas, decodeMap(maps[j]));
-      });
-    });
-    if (heatmaps.classes && this.outputCanvases.length > 1) {
-      this.outputCanvases.forEach((canvas, k) => {
-        if (heatmaps.classes[k]) paintClassProbability(canvas, decodeMap(heatmaps.classes[k]), k);
-      });
-    } else if (heatmaps.output && this.outputCanvases[0]) {
-      paintMap(this.outputCanvases[0], decodeMap(heatmaps.output), discretize);
-    }
-  }
 }
