@@ -151,5 +151,6 @@ bus.on(EVENTS.SPEED, (speed) => (applyLocalSpeed(app, speed), invalidate()));
 if (byId("lesson-panel")) views.push(new LessonPanel(byId("lesson-panel"), bus, readJson("lesson")));
 
 new KeyboardShortcuts(document, bus);
-new SessionController(bus).start(location.hash.slice(1));
+if (/(^|&)race=/.test(location.hash.slice(1))) location.replace(`/race${location.hash}`); // a race's link
+else new SessionController(bus).start(location.hash.slice(1));
 invalidate();
