@@ -8,11 +8,12 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from server import api, data_api, live, pages
+from server import api, data_api, lesson_routes, live, pages, race_routes
 from server.docs import add_docs
 from server.assets import asset_dir
 from server.pages import VERSION
 from server.player import Player
+from server.races import RaceStore
 from server.limits import LimitError
 from server.sessions import CapacityError, SessionStore
 from server.settings import Settings
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         await app.state.store.start()
         yield
+        app.state.races.close()
         app.state.player.close()
         await app.state.store.close()
 
@@ -49,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = open_store(settings)
     app.state.player = Player(settings, app.state.store)
+    app.state.races = RaceStore(app.state.store, settings.max_sessions)
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -84,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(data_api.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(lesson_routes.router)
+    app.include_router(race_routes.router)
     add_docs(app)
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     return app

@@ -50,7 +50,11 @@ def read_registries(request: Request) -> dict:
     return {**registries(), "limits": limits(request.app.state.settings)}
 
 
+def index_context(request: Request) -> dict:
+    """What the playground's template needs (the lesson page extends it)."""
+    return {"version": VERSION, "limits": limits(request.app.state.settings), "registries": registries()}
+
+
 @router.get("/", include_in_schema=False)
 def index(request: Request):
-    return templates.TemplateResponse(request, "index.html", {
-        "version": VERSION, "limits": limits(request.app.state.settings), "registries": registries()})
+    return templates.TemplateResponse(request, "index.html", index_context(request))

@@ -129,9 +129,14 @@ def wheel_server(wheel, tmp_path_factory):
         log.close()
 
 
+PAGES = ("/", "/lessons", "/lessons/xor", "/race")  # between them, they load every module
+
+
 def test_the_installed_app_serves_the_page_and_every_file_it_loads(wheel_server):
-    loaded = page_assets(lambda url: _get(url)[:2], wheel_server + "/")
-    scripts = [url for url in loaded if url.split("?")[0].endswith(".js")]
+    loaded = {}
+    for page in PAGES:
+        loaded.update(page_assets(lambda url: _get(url)[:2], wheel_server + page))
+    scripts = {url.split("?")[0] for url in loaded if url.split("?")[0].endswith(".js")}
     assert len(scripts) >= len(_files(ROOT / "static" / "js")) > 10
     assert set(loaded.values()) == {200}, {url: status for url, status in loaded.items() if status != 200}
 

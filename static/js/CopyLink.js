@@ -61,7 +61,7 @@ export class CopyLink {
 
   update(app) {
     const hash = this.hashOf(app);
-    const link = hash ? `${location.origin}${location.pathname}#${hash}` : "";
+    const link = hash ? `${location.origin}${location.pathname}${location.search}#${hash}` : "";
     if (link !== this.link) {
       this.link = link;
       this.button.dataset.link = link;

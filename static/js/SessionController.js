@@ -52,13 +52,27 @@ export class SessionController {
       this.probes = { type: "probes", slice, landscape };
       this.send(refresh ? { ...this.probes, refresh } : this.probes);
     });
+    on(EVENTS.OPEN, ({ hash }) => this.open(hash));
+  }
+
+  /** Leave the current session (its socket closes, so the server pauses it) and start one from `hash`. */
+  open(hash) {
+    this.connectToken++; // a pending reconnect or an old socket's events are stale from now on
+    this.socket?.close();
+    this.socket = null;
+    this.queue = [];
+    this.playing = this.resumePlay = false;
+    return this.start(hash);
   }
 
   /** Make the session from the page's hash, then go live. A link the server refuses opens the defaults. */
   async start(hash) {
+    const token = this.connectToken;
     this.status("connecting");
     try {
-      this.acceptSession(await api.createSession(hash));
+      const session = await api.createSession(hash);
+      if (token !== this.connectToken) return; // another setup was asked for meanwhile
+      this.acceptSession(session);
     } catch (error) {
       if (error.status === 422 && hash) {
         const message = `This link could not be opened (${error.message}); here is the default playground.`;

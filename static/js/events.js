@@ -30,6 +30,7 @@ export const EVENTS = Object.freeze({
   INSPECT: "inspect", // {target: {kind: "weight"|"bias"|"neuron", layer, i?, j} | null, walk?}
   INSPECT_BACK: "inspect-back", // back along the path walked in the inspector
   NARRATE: "narrate", // {on}: play phase by phase, slowly, with the caption
+  OPEN: "open", // {hash}: leave this session and open the setup of a share hash (a lesson's stage)
 });
 
 /**

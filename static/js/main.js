@@ -28,6 +28,7 @@ import { LandscapeView } from "./backprop/LandscapeView.js";
 import { NetworkPhases } from "./backprop/NetworkPhases.js";
 import { PhaseCaption } from "./backprop/PhaseCaption.js";
 import { SamplePicker } from "./backprop/SamplePicker.js";
+import { LessonPanel } from "./lessons/LessonPanel.js";
 
 const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 const byId = (id) => document.getElementById(id);
@@ -127,6 +128,9 @@ bus.on(EVENTS.SERVER_ERROR, ({ message }) => {
 bus.on(EVENTS.CONFIGURE, (change) => (applyLocalChange(app, change), invalidate()));
 bus.on(EVENTS.SPEED, (speed) => (applyLocalSpeed(app, speed), invalidate()));
 
+if (byId("lesson-panel")) views.push(new LessonPanel(byId("lesson-panel"), bus, readJson("lesson")));
+
 new KeyboardShortcuts(document, bus);
-new SessionController(bus).start(location.hash.slice(1));
+if (/(^|&)race=/.test(location.hash.slice(1))) location.replace(`/race${location.hash}`); // a race's link
+else new SessionController(bus).start(location.hash.slice(1));
 invalidate();

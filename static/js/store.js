@@ -39,6 +39,10 @@ function recordLoss(app, state) {
 /** A full session (on connect, and after reset, regenerate and configure). */
 export function applySession(app, session) {
   const dataChanged = session.data !== undefined;
+  if (app.session && app.session.id !== session.id) { // another session (a lesson's next stage): a new curve
+    app.history.clear();
+    app.state = null;
+  }
   app.session = session;
   app.config = session.config;
   app.view = { ...app.view, ...(session.view ?? {}) };
