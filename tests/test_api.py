@@ -391,3 +391,18 @@ def test_no_trained_hash_beyond_what_a_link_may_replay():
         created = c.post("/api/sessions", json={}).json()
         c.post(f"/api/sessions/{created['id']}/step", json={"steps": 11})
         assert c.get(f"/api/sessions/{created['id']}").json()["trained_hash"] is None
+
+
+def test_a_hash_with_a_phase_opens_mid_iteration_and_its_trained_link_gives_it_back(client):
+    made = client.post("/api/sessions", json={"hash": "dataset=xor&networkShape=2&seed=phase&step=3&phase=loss"})
+    assert made.status_code == 201, made.text
+    session = made.json()
+    assert (session["state"]["step"], session["state"]["phase"]) == (3, "loss")
+    assert session["trained_hash"].endswith("&step=3&phase=loss")
+    session_id = session["id"]
+    client.post(f"/api/sessions/{session_id}/phase")  # backward
+    now = client.get(f"/api/sessions/{session_id}").json()
+    assert now["trained_hash"].endswith("&step=3&phase=backward")
+    twin = client.post("/api/sessions", json={"hash": now["trained_hash"]}).json()
+    assert twin["state"]["phase"] == "backward"
+    assert twin["state"]["layers"] == now["state"]["layers"]  # gradients included, bit for bit
