@@ -16,9 +16,10 @@ import {
 export const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 
 /**
- * Start a page. `makeViews({bus, app, invalidate, registries, limits, afterRender})` returns the views, each
- * with an idempotent `update(app)`; they repaint in that order. `afterRender(fn)` runs `fn(app)` after
- * each repaint once a session is there (the main page sends its probe wishes then).
+ * Start a page. `makeViews({bus, app, invalidate, registries, limits, afterRender, later})` returns the views,
+ * each with an idempotent `update(app)`; they repaint in that order, those wrapped in `later(view)` one
+ * animation frame after the rest. `afterRender(fn)` runs `fn(app)` after those, once a session is there
+ * (the main page sends its probe wishes then).
  */
 export function startPage(makeViews) {
   const registries = readJson("registries");
@@ -32,20 +33,39 @@ export function startPage(makeViews) {
     scheduled = true;
     requestAnimationFrame(render);
   };
+  // Views marked `later` (the analysis panels) repaint one animation frame after the others, so a Step's
+  // picture is on screen first (the render budget of a frame goes to what the step changed).
+  const deferred = new Set();
+  const later = (view) => (deferred.add(view), view);
   const rendered = [];
   const afterRender = (fn) => rendered.push(fn);
-  const views = makeViews({ bus, app, invalidate, registries, limits, afterRender });
+  const views = makeViews({ bus, app, invalidate, registries, limits, afterRender, later });
 
-  function render() {
-    scheduled = false;
+  function updateAll(which) {
     for (const view of views) {
+      if (deferred.has(view) !== which) continue;
       try {
         view.update(app);
       } catch (error) {
         console.error(`${view.constructor.name}.update failed`, error);
       }
     }
+  }
+
+  let laterScheduled = false;
+  function renderLater() {
+    laterScheduled = false;
+    updateAll(true);
     if (app.session) for (const fn of rendered) fn(app);
+  }
+
+  function render() {
+    scheduled = false;
+    updateAll(false);
+    if (!laterScheduled) {
+      laterScheduled = true;
+      requestAnimationFrame(renderLater);
+    }
     document.body.dataset.connection = app.connection;
     if (app.heatmaps) document.body.dataset.ready = "true";
   }

@@ -29,7 +29,7 @@ import { LessonPanel } from "./lessons/LessonPanel.js";
 
 const byId = (id) => document.getElementById(id);
 
-startPage(({ bus, app, invalidate, registries, limits, afterRender }) => {
+const startMain = () => startPage(({ bus, app, invalidate, registries, limits, afterRender, later }) => {
   // What the derivative view and the landscape want to follow: each view says it in its update; one
   // `probes` message goes out when the whole wish changes (docs/api.md, "Probes over the socket").
   const wishes = { slice: null, landscape: null, refresh: false };
@@ -61,10 +61,10 @@ startPage(({ bus, app, invalidate, registries, limits, afterRender }) => {
     new SamplePicker(byId("output").querySelector(".output-plot"), bus),
     new OwnDataPanel(byId("own-data"), bus, pen, invalidate),
     new PointEditor(byId("output").querySelector(".output-plot"), bus, pen),
-    new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") }),
-    new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") }),
-    new GradientHealth(byId("gradient-health"), { invalidate }),
-    new GradientCheck(byId("gradient-check")),
+    later(new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") })),
+    later(new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") })),
+    later(new GradientHealth(byId("gradient-health"), { invalidate })),
+    later(new GradientCheck(byId("gradient-check"))),
     new LossChart(byId("loss-chart"), { invalidate }),
     new StatusBanner(byId("status-banner")),
     new ControlVisibility(document),
@@ -80,6 +80,9 @@ startPage(({ bus, app, invalidate, registries, limits, afterRender }) => {
     ...(byId("lesson-panel") ? [new LessonPanel(byId("lesson-panel"), bus, readJson("lesson"))] : []),
   ];
 });
+
+if (/(^|&)race=/.test(location.hash.slice(1))) location.replace(`/race${location.hash}`); // a race's link
+else startMain();
 
 function trainedLinkTitle(step, available) {
   if (!step) return "Copy a link to this network as trained: available once it has taken a step";
