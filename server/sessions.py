@@ -362,6 +362,10 @@ class SessionStore:
     async def hold(self, session: Session) -> None:
         """Make ``session`` this process's to change, with the stored state (memory: it always is)."""
 
+    async def reclaim(self, session: Session) -> bool:
+        """Hold ``session`` again after a lapse, without asking anyone to let go (memory: always held)."""
+        return True
+
     def save(self, session: Session) -> None:
         """Make the session's current state the stored one (memory: it already is)."""
 
