@@ -42,7 +42,8 @@ class Lesson(BaseModel):
 def canonical(fragment: str) -> str:
     """The share hash the page will show for ``fragment`` (its replay step kept)."""
     parsed = urlstate.parse_hash(fragment)
-    return urlstate.format_hash(parsed.config, parsed.view, step=parsed.step, resets=parsed.resets)
+    return urlstate.format_hash(parsed.config, parsed.view, step=parsed.step, resets=parsed.resets,
+                                phase=parsed.phase)
 
 
 @lru_cache(maxsize=1)
@@ -66,11 +67,14 @@ def lesson(lesson_id: str) -> Lesson | None:
 
 
 def open_setup(fragment: str) -> Trainer:
-    """The trainer the page opens for a share hash: its config and reset draw, replayed to its step=N."""
+    """The trainer the page opens for a share hash: its config and reset draw, replayed to its step=N
+    (and phase=…)."""
     parsed = urlstate.parse_hash(fragment)
     trainer = Trainer(to_train_config(Config.model_validate(parsed.config)), resets=parsed.resets)
     if parsed.step:
         trainer.step(parsed.step)
+    while parsed.phase is not None and trainer.phase != parsed.phase and trainer.status == "ok":
+        trainer.advance_phase()  # phase=…: the next iteration's phases up to that one
     return trainer
 
 

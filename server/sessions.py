@@ -20,7 +20,7 @@ from engine.config import TrainConfig
 from engine.outputs import check_head
 from engine.trainer import Trainer
 from server import snapshot, urlstate
-from server.limits import LimitError, check_index, check_limits, check_steps
+from server.limits import LimitError, MismatchError, check_index, check_limits, check_steps
 from server.schemas import Config, View
 from server.settings import Settings
 
@@ -84,9 +84,18 @@ class Session:
         self.revision += 1
 
     def share_hash(self, with_step: bool = False) -> str:
+        """The setup's hash; ``with_step``: plus step=N and, mid-iteration, the phase it stands at."""
+        mid = with_step and self.trainer.phase in urlstate.MID_PHASES
         return urlstate.format_hash(self.config, self.view,
                                     step=self.trainer.step_count if with_step else 0,
-                                    resets=self.trainer.resets)
+                                    resets=self.trainer.resets, phase=self.trainer.phase if mid else None)
+
+    def advance_to(self, phase: str | None) -> None:
+        """Run single phases until the last completed one is ``phase`` (a share hash's phase=…)."""
+        for _ in range(len(urlstate.MID_PHASES)):
+            if phase is None or self.trainer.phase == phase or self.trainer.status != "ok":
+                return
+            self.advance_phase()
 
     def trained_hash(self, settings: Settings) -> str | None:
         """The share hash plus step=N, or None when opening it would not give this network back."""
@@ -202,17 +211,17 @@ class Session:
         t = self.trainer
         layers = len(t.params) // 2
         if edit.layer >= layers:
-            raise LimitError("layer", f"layer must be below {layers}")
+            raise MismatchError("layer", f"layer must be below {layers}")
         W, b = t.params[2 * edit.layer], t.params[2 * edit.layer + 1]
         if edit.weights is not None:
             array = np.asarray(edit.weights, dtype=np.float64)
             if array.shape != W.shape:
-                raise LimitError("weights", f"weights of layer {edit.layer} are shaped {list(W.shape)}")
+                raise MismatchError("weights", f"weights of layer {edit.layer} are shaped {list(W.shape)}")
             W[...] = array
         if edit.biases is not None:
             array = np.asarray(edit.biases, dtype=np.float64)
             if array.shape != b.shape:
-                raise LimitError("biases", f"biases of layer {edit.layer} are shaped {list(b.shape)}")
+                raise MismatchError("biases", f"biases of layer {edit.layer} are shaped {list(b.shape)}")
             b[...] = array
         if edit.kind is not None:
             if edit.value is None or edit.i is None:
@@ -236,7 +245,7 @@ class Session:
         weight's batch gradient as per-sample terms."""
         t = self.trainer
         if sample >= len(t.X_train):
-            raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
+            raise MismatchError("sample", f"sample must be below {len(t.X_train)} (the train set)")
         if weight is not None:
             check_index(t, weight[0], "weight", weight[1], weight[2])
         params = probes.backward_params(t) if at == "backward" else None
@@ -304,6 +313,8 @@ class SessionStore:
         if step:
             check_steps(session.trainer, step, self.settings.max_replay_steps, self.settings, "step")
             session.step(step)
+        if fragment is not None:
+            session.advance_to(parsed.phase)
         return session
 
     async def create(self, body_config: dict | None, body_view: View | None, fragment: str | None) -> Session:
@@ -350,6 +361,10 @@ class SessionStore:
 
     async def hold(self, session: Session) -> None:
         """Make ``session`` this process's to change, with the stored state (memory: it always is)."""
+
+    async def reclaim(self, session: Session) -> bool:
+        """Hold ``session`` again after a lapse, without asking anyone to let go (memory: always held)."""
+        return True
 
     def save(self, session: Session) -> None:
         """Make the session's current state the stored one (memory: it already is)."""

@@ -33,7 +33,7 @@ from engine.features import FEATURE_ORDER
 from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES, OUTPUTS
-from server.jsnumbers import JS_SPACE, js_number, js_string
+from server.jsnumbers import JS_SPACE, js_number, js_string, url_text
 from server.schemas import Config, View
 
 CLASSIFICATION_DATASETS = tuple(n for n, d in DATASETS.items() if d.problem == "classification") + ("custom",)
@@ -44,6 +44,7 @@ CONTROL_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 MAX_HIDDEN = 64
 MAX_SEED = 64
 LINK_POINTS_CHARS = 6_000  # custom points travel in a share link while their text fits: ~450 clicked points
+MID_PHASES = ("forward", "loss", "backward")  # phase=…: after the replayed steps, the next iteration stops here
 SEED_SAFE = "!$'()*+,-./:;?@_~"  # kept as is in a seed; everything else outside [A-Za-z0-9] is %-encoded
 
 
@@ -271,6 +272,7 @@ KEYS: dict[str, Key] = {key.name: key for key in (
     Key("points", None, _points, write=lambda c, v, replay: None if c.dataset != "custom" else points_text(c.points)),
     Key("resets", "replay.resets", number, 0, _count, write=_positive("resets")),
     Key("step", "replay.step", number, 0, _count, write=_positive("step")),
+    Key("phase", "replay.phase", choice, None, MID_PHASES, write=lambda c, v, replay: replay.get("phase")),
     Key("tutorial", None, _refused("tutorials are not served"), write=lambda c, v, replay: None),
 )}
 
@@ -361,14 +363,16 @@ def _validated(config: dict, reader: _Reader) -> dict:
 @dataclass
 class ParsedHash:
     """What a share hash asks for: ``config`` (Config JSON fields the hash determines), ``view`` (every
-    View field), ``step`` (replay this many iterations), ``resets`` (weights of the K-th reset draw)
-    and ``ignored`` (``key=value (reason)`` for each key or value dropped or adjusted)."""
+    View field), ``step`` (replay this many iterations), ``resets`` (weights of the K-th reset draw),
+    ``ignored`` (``key=value (reason)`` for each key or value dropped or adjusted) and ``phase`` (then run
+    the next iteration's phases up to this one: forward, loss or backward; None for whole steps)."""
 
     config: dict
     view: dict
     step: int = 0
     resets: int = 0
     ignored: list[str] = field(default_factory=list)
+    phase: str | None = None
 
 
 def parse_hash(fragment: str) -> ParsedHash:
@@ -393,7 +397,7 @@ def parse_hash(fragment: str) -> ParsedHash:
         if key not in KEYS and not key.endswith(HIDE_SUFFIX):
             reader.drop(key, "unknown key")
     return ParsedHash(config, parts["view"], parts["replay"]["step"], parts["replay"]["resets"],
-                      list(reader.notes.values()))
+                      list(reader.notes.values()), parts["replay"].get("phase"))
 
 
 def points_text(points) -> str:
@@ -411,20 +415,13 @@ def link_note(config: Config) -> str | None:
             f"link carries: download the data as CSV (Export) and share the file with the link.")
 
 
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return js_string(value)
-    return str(value)
-
-
-def format_hash(config: dict | Config, view: dict | View | None = None, step: int = 0, resets: int = 0) -> str:
+def format_hash(config: dict | Config, view: dict | View | None = None, step: int = 0, resets: int = 0,
+                phase: str | None = None) -> str:
     """The canonical share hash, without '#'. ``parse_hash`` of it gives back the same Config and View
     (hidden names deduplicated; a hidden input feature must not be selected; noise at most 80)."""
     c = config if isinstance(config, Config) else Config.model_validate(config)
     v = view if isinstance(view, View) else View.model_validate(view or {})
-    replay = {"step": step, "resets": resets}
+    replay = {"step": step, "resets": resets, "phase": phase}
     sources = {"config": c, "view": v}
     pairs: list[tuple[str, object]] = []
     for key in KEYS.values():
@@ -437,4 +434,4 @@ def format_hash(config: dict | Config, view: dict | View | None = None, step: in
             pairs.append((key.name, value))
     names = [n for n in dict.fromkeys(v.hidden) if CONTROL_NAME.fullmatch(n)][:MAX_HIDDEN]
     pairs += [(name + HIDE_SUFFIX, True) for name in names]
-    return "&".join(f"{key}={_text(value)}" for key, value in pairs)
+    return "&".join(f"{key}={url_text(value)}" for key, value in pairs)

@@ -63,18 +63,18 @@ BAD_ROWS = [
     ("1,2,1\n1,inf,0\n", 2, "y 'inf' is not a finite number"),
     ("1,2,1\n6.5,0,1\n", 2, "x = 6.5 lies outside the plot's extent [-6, 6]"),
     ("1,2,1\n0,-7,1\n", 2, "y = -7 lies outside"),
-    ("1,2,1\n0,0,3\n", 2, "label 3 is not a class"),
-    ("1,2,1\n0,0,0.5\n", 2, "label 0.5 is not a class"),
-    ("1,2,1\n0,0,-1\n", 2, "label -1 is not a class"),
+    ("1,2,1\n0,0,3\n", 2, "label 3 is not a class", 409),  # a number, but not a class of this problem
+    ("1,2,1\n0,0,0.5\n", 2, "label 0.5 is not a class", 409),
+    ("1,2,1\n0,0,-1\n", 2, "label -1 is not a class", 409),
 ]
 
 
-@pytest.mark.parametrize("text, line, reason", BAD_ROWS)
-def test_a_bad_row_is_a_422_naming_its_line_and_nothing_changes(client, session, text, line, reason):
+@pytest.mark.parametrize("text, line, reason, status", [row if len(row) == 4 else (*row, 422) for row in BAD_ROWS])
+def test_a_bad_row_is_a_422_naming_its_line_and_nothing_changes(client, session, text, line, reason, status):
     client.post(url(session, "/step"), json={"steps": 2})
     before = client.get(url(session)).json()
     response = put_csv(client, session, text)
-    assert response.status_code == 422
+    assert response.status_code == status
     detail = response.json()["detail"][0]
     assert detail["loc"] == ["body", "line", line]
     assert detail["msg"].startswith(f"line {line}: ") and reason in detail["msg"], detail["msg"]
@@ -104,7 +104,7 @@ def test_the_sample_limit_and_an_empty_train_split(client, session, settings):
     assert f"more than {settings.max_samples} points" in too_many.json()["detail"][0]["msg"]
     assert too_many.json()["detail"][0]["loc"] == ["body", "line", settings.max_samples + 1]
     lonely = put_csv(client, session, "x,y,label\n1,1,1\n")
-    assert lonely.status_code == 422 and "leave none to train on" in lonely.json()["detail"][0]["msg"]
+    assert lonely.status_code == 409 and "leave none to train on" in lonely.json()["detail"][0]["msg"]
     empty = put_csv(client, session, "x,y,label\n")
     assert empty.status_code == 422 and "no points" in empty.json()["detail"][0]["msg"]
 
@@ -142,3 +142,21 @@ def test_past_the_budget_the_session_says_why(client, session):
     assert body["link_note"].startswith("600 points take") and "CSV" in body["link_note"]
     reopened = client.post("/api/sessions", json={"hash": body["share_hash"]}).json()  # the URL still opens it
     assert reopened["config"]["points"] == body["config"]["points"]
+
+
+def test_new_points_with_more_classes_keep_the_live_stream_and_its_probes_going(client):
+    """A third class adds output units: the socket's landscape plane must follow the new shape."""
+    from tests.test_live_probes import PLANE, SLICE, opened, receive, send
+    session, ws = opened(client)
+    with ws:
+        receive(ws, "session"), receive(ws, "frame")
+        send(ws, {"type": "probes", "slice": SLICE, "landscape": PLANE})
+        receive(ws, "probe")
+        three = put_csv(client, session, "1,1,0\n2,2,1\n-1,-1,2\n-2,0,2\n1,-2,1\n")
+        assert three.status_code == 200 and three.json()["num_classes"] == 3
+        send(ws, {"type": "step", "steps": 3})
+        frame = receive(ws, "frame")
+        while frame["state"]["step"] != 3:
+            frame = receive(ws, "frame")
+        probe = receive(ws, "probe")
+        assert len(probe["position"]) == 2 and probe["trajectory"]  # on a plane of the new shape

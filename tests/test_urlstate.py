@@ -13,7 +13,7 @@ from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES, OUTPUTS
 from server.schemas import Config, View
-from server.urlstate import KEYS, ParsedHash, choice, format_hash, parse_hash
+from server.urlstate import KEYS, MID_PHASES, ParsedHash, choice, format_hash, parse_hash
 
 TFP_LINK_XOR = (
     "activation=linear&regularization=L1&batchSize=10&dataset=xor&regDataset=reg-plane&learningRate=0.03"
@@ -505,7 +505,8 @@ def test_what_the_share_url_cannot_carry(config, view, field, parsed_value):
 # The table --------------------------------------------------------------------------------------------
 
 CHOICE_REGISTRIES = {"activation": ACTIVATIONS, "regularization": REGULARIZATIONS, "problem": PROBLEMS,
-                     "optimizer": OPTIMIZERS, "loss": LOSSES, "output": OUTPUTS, "init": INITS, "order": ORDERS}
+                     "optimizer": OPTIMIZERS, "loss": LOSSES, "output": OUTPUTS, "init": INITS, "order": ORDERS,
+                     "phase": MID_PHASES}
 
 
 def test_every_choice_key_reads_its_registry():
@@ -528,7 +529,17 @@ def test_every_config_field_has_a_key():
 
 
 def test_format_writes_keys_in_table_order():
-    hash_ = format_hash({"dataset": "custom", "points": [[0, 0, 1]], "regularization": "L1", "seed": "s"}, {}, 3, 2)
+    hash_ = format_hash({"dataset": "custom", "points": [[0, 0, 1]], "regularization": "L1", "seed": "s"}, {}, 3, 2,
+                        "loss")
     written = [pair.split("=")[0] for pair in hash_.split("&")]
     assert written == [name for name in KEYS if name in written]
     assert set(KEYS) - set(written) == {"tutorial"}
+
+
+@pytest.mark.parametrize("phase", MID_PHASES)
+def test_a_phase_travels_with_the_replayed_steps(phase):
+    text = format_hash({"dataset": "xor", "seed": "p"}, step=7, phase=phase)
+    assert text.endswith(f"&step=7&phase={phase}")
+    again = parse_hash(text)
+    assert (again.step, again.phase, again.ignored) == (7, phase, [])
+    assert parse_hash("dataset=xor&phase=update").ignored == ["phase=update (unknown value)"]

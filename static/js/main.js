@@ -1,25 +1,22 @@
 /**
- * Wires the page: the bus, the app state, the views and the SessionController.
- * Nouns from the server update the state at once; the views repaint once per animation frame from
- * the latest state, whatever number of frames arrived in between.
+ * The playground's main page: which views it shows (boot.js wires the bus, the state, the repaint loop
+ * and the SessionController; /embed shows a few of the same views, embed.js).
  */
-import { ControlVisibility } from "./ControlVisibility.js";
-import { CopyLink } from "./CopyLink.js";
-import { DataPanel } from "./DataPanel.js";
-import { EVENTS, createBus } from "./events.js";
+import { readJson, startPage } from "./boot.js";
+import { EVENTS } from "./events.js";
 import { formatCount } from "./format.js";
+import { ControlVisibility } from "./ControlVisibility.js";
+import { CopyLink, embedSnippet } from "./CopyLink.js";
+import { DataPanel } from "./DataPanel.js";
+import { ExportMenu } from "./ExportMenu.js";
 import { HoverCard } from "./HoverCard.js";
-import { KeyboardShortcuts } from "./KeyboardShortcuts.js";
 import { LossChart } from "./LossChart.js";
 import { MiniOutput } from "./MiniOutput.js";
 import { NetworkView } from "./NetworkView.js";
 import { OutputView } from "./OutputView.js";
-import { SessionController } from "./SessionController.js";
-import { ERROR_SHOWN_MS, NOTICE_SHOWN_MS, StatusBanner } from "./StatusBanner.js";
-import {
-  applyConnection, applyError, applyFrame, applyHover, applyLocalChange, applyLocalSpeed, applyNotice, applyProbe,
-  applySession, clearMessages, createAppState,
-} from "./store.js";
+import { OwnDataPanel } from "./OwnDataPanel.js";
+import { PointEditor } from "./PointEditor.js";
+import { StatusBanner } from "./StatusBanner.js";
 import { TopBar } from "./TopBar.js";
 import { BackpropController } from "./backprop/BackpropController.js";
 import { DerivativeView } from "./backprop/DerivativeView.js";
@@ -32,66 +29,64 @@ import { PhaseCaption } from "./backprop/PhaseCaption.js";
 import { SamplePicker } from "./backprop/SamplePicker.js";
 import { LessonPanel } from "./lessons/LessonPanel.js";
 
-const readJson = (id) => JSON.parse(document.getElementById(id).textContent);
 const byId = (id) => document.getElementById(id);
 
-const registries = readJson("registries");
-const limits = readJson("limits");
-const bus = createBus();
-const app = createAppState({ registries, limits });
+const startMain = () => startPage(({ bus, app, invalidate, registries, limits, afterRender, later }) => {
+  // What the derivative view and the landscape want to follow: each view says it in its update; one
+  // `probes` message goes out when the whole wish changes (docs/api.md, "Probes over the socket").
+  const wishes = { slice: null, landscape: null, refresh: false };
+  let wishSent = null;
+  const wish = (name) => (value, { refresh = false } = {}) => {
+    wishes[name] = value ?? null;
+    wishes.refresh = wishes.refresh || refresh;
+  };
+  afterRender(() => {
+    const key = JSON.stringify([wishes.slice, wishes.landscape]);
+    if (key === wishSent && !wishes.refresh) return;
+    wishSent = key;
+    bus.emit(EVENTS.PROBES, { ...wishes });
+    wishes.refresh = false;
+  });
 
-let scheduled = false;
-function invalidate() {
-  if (scheduled) return;
-  scheduled = true;
-  requestAnimationFrame(render);
-}
+  const card = new HoverCard(byId("hover-card"));
+  const network = new NetworkView(byId("network"), bus, { registries, limits, card, invalidate });
+  const pen = { drawing: false, label: "1", value: 0.5 }; // what a click on the output plot adds
+  return [
+    new BackpropController(bus, app, invalidate), // first: the views below read what it decides
+    new TopBar(byId("top-bar"), bus, registries),
+    new DataPanel(byId("data-panel"), bus, registries),
+    network,
+    new NetworkPhases(network), // after NetworkView: it decorates the diagram
+    new PhaseCaption(byId("phase-caption"), bus),
+    new Inspector(byId("inspector"), bus),
+    new OutputView(byId("output"), bus, registries),
+    new MiniOutput(byId("mini-output"), byId("output-heatmap")), // after OutputView: it copies its plot
+    new SamplePicker(byId("output").querySelector(".output-plot"), bus),
+    new OwnDataPanel(byId("own-data"), bus, pen, invalidate),
+    new PointEditor(byId("output").querySelector(".output-plot"), bus, pen),
+    later(new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") })),
+    later(new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") })),
+    later(new GradientHealth(byId("gradient-health"), { invalidate })),
+    later(new GradientCheck(byId("gradient-check"))),
+    new LossChart(byId("loss-chart"), { invalidate }),
+    new StatusBanner(byId("status-banner")),
+    new ControlVisibility(document),
+    new CopyLink(byId("copy-link"), { noteBox: byId("copy-link-note") }),
+    new CopyLink(byId("copy-embed"), { textOf: embedSnippet, noteBox: byId("copy-link-note") }),
+    new ExportMenu(byId("export-menu"), byId("output-heatmap")),
+    new CopyLink(byId("copy-trained-link"), {
+      // the server offers no trained hash when a replay would not give this network back
+      hashOf: (now) => now.trainedHash,
+      titleOf: (now) => trainedLinkTitle(now, Boolean(now.trainedHash)),
+      whyLine: byId("copy-trained-why"),
+    }),
+    card,
+    ...(byId("lesson-panel") ? [new LessonPanel(byId("lesson-panel"), bus, readJson("lesson"))] : []),
+  ];
+});
 
-// What the derivative view and the landscape want to follow: each view says it in its update; one
-// `probes` message goes out when the whole wish changes (docs/api.md, "Probes over the socket").
-const wishes = { slice: null, landscape: null, refresh: false };
-let wishSent = null;
-const wish = (name) => (value, { refresh = false } = {}) => {
-  wishes[name] = value ?? null;
-  wishes.refresh = wishes.refresh || refresh;
-};
-function sendWishes() {
-  const key = JSON.stringify([wishes.slice, wishes.landscape]);
-  if (key === wishSent && !wishes.refresh) return;
-  wishSent = key;
-  bus.emit(EVENTS.PROBES, { ...wishes });
-  wishes.refresh = false;
-}
-
-const card = new HoverCard(byId("hover-card"));
-const network = new NetworkView(byId("network"), bus, { registries, limits, card, invalidate });
-const views = [
-  new BackpropController(bus, app, invalidate), // first: the views below read what it decides
-  new TopBar(byId("top-bar"), bus, registries),
-  new DataPanel(byId("data-panel"), bus, registries),
-  network,
-  new NetworkPhases(network), // after NetworkView: it decorates the diagram
-  new PhaseCaption(byId("phase-caption"), bus),
-  new Inspector(byId("inspector"), bus),
-  new OutputView(byId("output"), bus, registries),
-  new MiniOutput(byId("mini-output"), byId("output-heatmap")), // after OutputView: it copies its plot
-  new SamplePicker(byId("output").querySelector(".output-plot"), bus),
-  new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") }),
-  new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") }),
-  new GradientHealth(byId("gradient-health"), { invalidate }),
-  new GradientCheck(byId("gradient-check")),
-  new LossChart(byId("loss-chart"), { invalidate }),
-  new StatusBanner(byId("status-banner")),
-  new ControlVisibility(document),
-  new CopyLink(byId("copy-link")),
-  new CopyLink(byId("copy-trained-link"), {
-    // the server offers no trained hash when a replay would not give this network back
-    hashOf: (now) => now.trainedHash,
-    titleOf: (now) => trainedLinkTitle(now, Boolean(now.trainedHash)),
-    note: byId("copy-trained-why"),
-  }),
-  card,
-];
+if (/(^|&)race=/.test(location.hash.slice(1))) location.replace(`/race${location.hash}`); // a race's link
+else startMain();
 
 function trainedLinkTitle(now, available) {
   const step = now.state?.step ?? 0;
@@ -112,50 +107,3 @@ function trainedLinkTitle(now, available) {
   return `Copy a link that opens this network after its ${step} step${step === 1 ? "" : "s"}: ` +
     "the same setup, trained again exactly as here";
 }
-
-function render() {
-  scheduled = false;
-  for (const view of views) {
-    try {
-      view.update(app);
-    } catch (error) {
-      console.error(`${view.constructor.name}.update failed`, error);
-    }
-  }
-  if (app.session) sendWishes();
-  document.body.dataset.connection = app.connection;
-  if (app.heatmaps) document.body.dataset.ready = "true";
-}
-
-// nouns: fold into the state, repaint on the next animation frame
-bus.on(EVENTS.SESSION, ({ session }) => (applySession(app, session), invalidate()));
-bus.on(EVENTS.FRAME, ({ frame }) => (applyFrame(app, frame), invalidate()));
-bus.on(EVENTS.PROBE, ({ probe }) => (applyProbe(app, probe), invalidate()));
-bus.on(EVENTS.CONNECTION, ({ status }) => (applyConnection(app, status), invalidate()));
-bus.on(EVENTS.HOVER, ({ neuron }) => (applyHover(app, neuron), invalidate()));
-bus.on(EVENTS.SERVER_ERROR, ({ message }) => {
-  applyError(app, message, Date.now());
-  invalidate();
-  setTimeout(invalidate, ERROR_SHOWN_MS + 50);
-});
-bus.on(EVENTS.NOTICE, ({ message, lasting = false }) => {
-  applyNotice(app, message, Date.now(), lasting);
-  invalidate();
-  setTimeout(invalidate, NOTICE_SHOWN_MS + 50);
-});
-// a banner about something the user did goes when the user does something else: its cause is gone
-for (const verb of [EVENTS.CONFIGURE, EVENTS.RESET, EVENTS.REGENERATE, EVENTS.TOGGLE_PLAY, EVENTS.PLAY, EVENTS.STEP,
-  EVENTS.PHASE, EVENTS.SET_PARAMETER]) {
-  bus.on(verb, () => {
-    clearMessages(app);
-  });
-}
-// verbs that change what a control shows: show it at once, the server's reply confirms it
-bus.on(EVENTS.CONFIGURE, (change) => (applyLocalChange(app, change), invalidate()));
-bus.on(EVENTS.SPEED, (speed) => (applyLocalSpeed(app, speed), invalidate()));
-
-if (byId("lesson-panel")) views.push(new LessonPanel(byId("lesson-panel"), bus, readJson("lesson")));
-
-new KeyboardShortcuts(document, bus);
-new SessionController(bus, { maxReplaySteps: limits.max_replay_steps }).start(location.hash.slice(1));
-invalidate();

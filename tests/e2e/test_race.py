@@ -71,3 +71,10 @@ def test_the_race_page_has_no_axe_violations(page):
     open_race(page)
     violations = run_axe(page)
     assert not violations, describe(violations)
+
+
+def test_a_race_key_in_the_playground_hash_opens_the_race(page):
+    page.goto(f"/#{RACE}")
+    page.wait_for_url("**/race#*", timeout=30_000)
+    page.wait_for_selector("body[data-ready='true']", timeout=30_000)
+    assert page.locator(".race-variant").count() == 2
