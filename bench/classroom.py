@@ -175,6 +175,42 @@ def report(name: str, figures: dict) -> dict:
     return row
 
 
+def frame_costs(repeats: int = 200) -> None:
+    """CPU ms to build one binary frame while playing, now and with the maps of a float64 grid pass (the way
+    frames were built before), on this process — the same run, so the ratio holds under any load."""
+    from engine import probes
+    from server.schemas import Config, View
+    from server.sessions import Session
+    from server.settings import Settings
+    from server import snapshot
+
+    def float64_maps(trainer, size, neuron_size):
+        y_hat, small = probes.grid_maps(trainer, size)[-1], probes.grid_maps(trainer, neuron_size)
+        return [snapshot.quantise_bytes(a.T) for a in small] + [snapshot.quantise_bytes(2 * y_hat[:, 0] - 1)]
+
+    def cpu_ms(work) -> float:
+        work()
+        began = time.thread_time()
+        for _ in range(repeats):
+            work()
+        return (time.thread_time() - began) / repeats * 1000
+
+    settings = Settings()
+    nets = {"spiral 8,8,8 x 5 features": CONFIG,
+            "spiral 8x6 x all features": {"dataset": "spiral", "hidden_layers": [8] * 6,
+                                          "features": ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"]}}
+    for name, config in nets.items():
+        session = Session("bench", Config.model_validate({**config, "seed": "frames"}), View())
+        session.step(50)
+        session.playing = True
+        frame = cpu_ms(lambda: frames.binary_frame(session, settings))
+        maps = cpu_ms(lambda: snapshot.heatmap_bytes(session.trainer, settings.heatmap_size, settings.neuron_map_size))
+        old_maps = cpu_ms(lambda: float64_maps(session.trainer, settings.heatmap_size, settings.neuron_map_size))
+        print(f"frame build, {name}: {frame:.2f} ms (maps {maps:.2f} ms); with float64 maps "
+              f"{frame - maps + old_maps:.2f} ms (maps {old_maps:.2f} ms): ×{(frame - maps + old_maps) / frame:.1f}",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=50)
@@ -183,7 +219,11 @@ def main() -> None:
     parser.add_argument("--runs", nargs="+", default=["memory:1", "redis:1", "redis:2", "memory:1@30"],
                         help="store:workers[@pace], e.g. memory:1 redis:2 memory:1@30 (30 steps/s each: "
                              "training nearly free, so the CPU per frame is the frame's own cost, all in)")
+    parser.add_argument("--frames-only", action="store_true", help="only the frame build costs")
     args = parser.parse_args()
+    frame_costs()
+    if args.frames_only:
+        return
     print(f"{args.sessions} sessions playing {CONFIG}, {args.seconds:.0f} s; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     rows = {}

@@ -199,6 +199,24 @@ def measure(browser, net: str, ours_url: str, tfp_url: str | None, args) -> dict
             side.close()
 
 
+RATIO_TARGETS = {"A": 30, "B": 15, "C": 3}  # issue 11: live epochs/s ours ÷ TFP's
+
+
+def targets(net: str, ours: dict, tfp: dict | None) -> list[str]:
+    """The issue's targets for one net, each marked met or not (a reading aid: nothing passes or fails)."""
+    mark = lambda ok: "met" if ok else "NOT met"  # noqa: E731
+    lines = [f"{mark(ours['repaints'] >= 30)}: ≥ 30 repaints/s ({ours['repaints']:.1f})"]
+    if tfp and net in RATIO_TARGETS:
+        ratio = ours["epochs"] / tfp["epochs"] if tfp["epochs"] > 0 else float("nan")
+        lines.append(f"{mark(ratio >= RATIO_TARGETS[net])}: epochs/s ≥ {RATIO_TARGETS[net]}× TFP ({ratio:.1f}×)")
+    if tfp and net in ("A", "B"):
+        lines.append(f"{mark(ours['p50'] <= tfp['p50'])}: Step p50 ≤ TFP's ({ours['p50']:.1f} vs {tfp['p50']:.1f} ms)")
+    if net == "B":
+        lines.append(f"{mark(ours['p50'] <= 20)}: Step p50 ≤ 20 ms ({ours['p50']:.1f} ms)")
+        lines.append(f"{mark(ours['bytes'] <= 30_000)}: frame ≤ 30 KB ({ours['bytes'] / 1000:.1f} KB)")
+    return [f"  {net} {line}" for line in lines]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="seconds of play per round")
@@ -231,6 +249,7 @@ def main() -> None:
             header = (f"{'net':34} {'epochs/s ours':>13} {'TFP':>7} {'ratio':>6} {'repaints/s ours':>15} {'TFP':>5} "
                       f"{'step p50/p90 ours ms':>20} {'TFP ms':>12} {'frame KB':>8} {'deflated':>8}")
             print(header)
+            summary = []
             for net in args.nets.split(","):
                 r = measure(browser, net, ours_url, tfp_url, args)
                 ours, tfp = r["ours"], r.get("tfp")
@@ -241,7 +260,9 @@ def main() -> None:
                             f"{ours['p50']:9.1f}/{ours['p90']:<10.1f} {'—':>12}")
                 print(f"{net} {NETS[net][0]:32} {ours['epochs']:13.1f} {tfp_cols} {ours['bytes'] / 1000:8.1f} "
                       f"{ours['deflated'] / 1000:8.1f}", flush=True)
+                summary += targets(net, ours, tfp)
             browser.close()
+        print("targets (issue 11), this run:", *summary, sep="\n")
         print(f"load average after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     finally:
         for server in servers:

@@ -34,6 +34,7 @@ from engine.outputs import LOSSES, OUTPUTS, check_head, num_outputs
 
 PHASES = ("forward", "loss", "backward", "update")
 HISTORY = 200  # parameter snapshots kept for the landscape trajectory
+CHECK_EVERY = 32  # step(n) checks the batch loss for divergence on its first iteration and every this many
 DIVERGENCE = 1e6  # a loss this many times the run's starting loss counts as diverged
 
 
@@ -219,8 +220,9 @@ class Trainer:
     def step(self, n: int = 1) -> int:
         """Run ``n`` whole iterations (finishing a phased one first); returns how many ran.
 
-        The phases' kernels back to back; the batch loss is checked for divergence every 8 iterations,
-        and the last iteration's loss and parameters, which then read as a phased iteration leaves them.
+        The phases' kernels back to back; the batch loss is checked for divergence every ``CHECK_EVERY``
+        iterations, and the last iteration's loss and parameters, which then read as a phased iteration
+        leaves them.
         """
         ran = 0
         if self.phase not in ("ready", "update"):
@@ -234,7 +236,7 @@ class Trainer:
         with np.errstate(all="ignore"):
             while ran < n:
                 forward()
-                if ran % 8 == 0:
+                if ran % CHECK_EVERY == 0:
                     self._loss()
                     if self.diverging(self.cost):
                         diverged = True

@@ -6,8 +6,9 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
+from server.contract import check_config_types
 from server.lane import COMMAND
-from server.limits import LimitError, check_at_most
+from server.limits import LimitError, check_address, check_at_most
 from server.player import Player
 from server.schemas import CreateSession, ParameterEdit, PatchSession, Session as SessionModel, State, StepRequest
 from server.sessions import Session, SessionStore
@@ -39,6 +40,9 @@ def get_player(request: Request) -> Player:
 async def create_session(body: CreateSession, store: SessionStore = Depends(get_store),
                          player: Player = Depends(get_player)):
     """Create a session from a config (any subset of fields) or from a share-URL hash."""
+    if body.hash is not None and (body.config is not None or body.view is not None):
+        raise LimitError("hash", "give a hash or a config and view, not both (a hash carries its own)")
+    check_config_types(body.config)
     session = await player.lane.run(COMMAND, store.build, body.config, body.view, body.hash)
     await store.add(session)
     return await player.run(session, session.describe, store.settings)
@@ -56,6 +60,7 @@ async def patch_session(body: PatchSession, session: Session = Depends(get_sessi
                         settings: Settings = Depends(get_settings)):
     """Change part of the config: learning rate, regularization, batch size and optimizer apply live;
     shape changes draw new weights; data changes draw new data."""
+    check_config_types(body.config)
     def work():
         session.configure(body.config, body.view, settings)
         return session.describe(settings)
@@ -140,6 +145,7 @@ async def loss_slice(session: Session = Depends(get_session), player: Player = D
                      points: int = Query(81, ge=3)):
     """The loss as a function of one parameter (others fixed), its slope there and the next SGD step."""
     check_at_most("points", points, settings.max_slice_points)
+    check_address(settings, layer=layer, i=i, j=j)
     return await player.run(session, session.loss_slice, layer, kind, i, j if kind == "weight" else None, span,
                             points)
 
@@ -153,12 +159,17 @@ async def landscape(session: Session = Depends(get_session), player: Player = De
     """Loss over a plane through the current parameters and the recent trajectory projected on it.
 
     ``mode=random``: two filter-normalised random directions (``draw`` picks another pair).
-    ``mode=params``: ``p1``, ``p2`` = ``layer,kind,i[,j]`` (e.g. ``0,weight,1,2``) in raw units.
+    ``mode=params``: ``p1``, ``p2`` = ``layer,kind,i[,j]`` (e.g. ``0,weight,1,2``) in raw units; by default
+    the first weight and the first bias, which every network has.
     """
     check_at_most("size", size, settings.max_landscape)
-    addresses = {name: _parse_address(name, value) for name, value in (("p1", p1), ("p2", p2))} \
-        if mode == "params" else {}
+    given = {name: _parse_address(name, value or default)
+             for name, value, default in (("p1", p1, DEFAULT_P1), ("p2", p2, DEFAULT_P2))}
+    addresses = given if mode == "params" else {}
     return await player.run(session, session.landscape, mode, draw, addresses, size, span)
+
+
+DEFAULT_P1, DEFAULT_P2 = "0,weight,0,0", "0,bias,0"
 
 
 def _parse_address(name: str, value: Optional[str]) -> tuple:
@@ -183,11 +194,14 @@ async def gradient_check(session: Session = Depends(get_session), player: Player
 async def inspect_sample(session: Session = Depends(get_session), player: Player = Depends(get_player),
                          sample: int = Query(0, ge=0),
                          layer: Optional[int] = Query(None, ge=0), i: Optional[int] = Query(None, ge=0),
-                         j: Optional[int] = Query(None, ge=0), at: Literal["now", "backward"] = "now"):
+                         j: Optional[int] = Query(None, ge=0), at: Literal["now", "backward"] = "now",
+                         settings: Settings = Depends(get_settings)):
     """One training sample's every W, b, z, a, f′(z), δ and ∂ℓ/∂w; with ``layer, i, j`` also the batch
     gradient of that weight as the mean of per-sample terms a_i·δ_j.
 
     ``at=now`` traces at the current parameters; ``at=backward`` at those the last backward pass saw
     (before the update that followed it), so the sample's chain rule matches the reported gradient."""
+    check_at_most("sample", sample, settings.max_samples - 1)
+    check_address(settings, layer=layer, i=i, j=j)
     weight = (layer, i, j) if layer is not None and i is not None and j is not None else None
     return await player.run(session, session.inspect, sample, at, weight)

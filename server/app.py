@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from server import api, data_api, lesson_routes, live, pages, race_routes
+from server.contract import install_contract
 from server.docs import add_docs
 from server.assets import asset_dir
 from server.pages import VERSION
@@ -22,8 +23,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'self'; form-action 'self'")
 
 
-def _error(loc: list, message: str, kind: str) -> JSONResponse:
-    return JSONResponse(status_code=422, content={"detail": [{"loc": loc, "msg": message, "type": kind}]})
+def _error(loc: list, message: str, kind: str, status: int = 422) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": [{"loc": loc, "msg": message, "type": kind}]})
 
 
 def open_store(settings: Settings) -> SessionStore:
@@ -58,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > settings.max_message_bytes:
             return _error(["body"], f"request body too large: at most {settings.max_message_bytes} bytes",
-                          "limit")
+                          "limit", 413)
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)  # the docs pages set their own
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -66,7 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(LimitError)
     async def limit_error(request: Request, error: LimitError):
-        return _error(["body" if request.method != "GET" else "query", error.field], error.message, "limit")
+        return _error(["body" if request.method != "GET" else "query", error.field], error.message, "limit",
+                      error.status)
 
     @app.exception_handler(CapacityError)
     async def capacity_error(request: Request, error: CapacityError):
@@ -75,13 +77,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(ValidationError)
     async def config_error(request: Request, error: ValidationError):
         # Raised when a config assembled inside a route (a merge, a parsed hash) does not validate.
+        errors = error.errors(include_url=False, include_context=False, include_input=False)
         detail = [{"loc": ["body", "config", *map(str, e["loc"])], "msg": e["msg"], "type": e["type"]}
-                  for e in error.errors(include_url=False, include_context=False, include_input=False)]
-        return JSONResponse(status_code=422, content={"detail": detail})
+                  for e in errors]
+        # A patch's fields each valid, but together with the session's config inconsistent: a 409.
+        clash = request.method == "PATCH" and all(not e["loc"] for e in errors)
+        return JSONResponse(status_code=409 if clash else 422, content={"detail": detail})
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, error: ValueError):
-        return _error(["body", "config"], str(error), "value_error")
+        return _error(["body", "config"], str(error), "value_error", 409 if request.method == "PATCH" else 422)
 
     app.include_router(api.router)
     app.include_router(data_api.router)
@@ -90,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lesson_routes.router)
     app.include_router(race_routes.router)
     add_docs(app)
+    install_contract(app, settings)
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     return app
 

@@ -104,7 +104,7 @@ async def put_points(request: Request, session: Session = Depends(get_session),
             check_trainable(rows, session.config.train_percent, ("body", 0))
         except PointsError as error:
             where = error.where if error.where[0] != "body" else ()
-            return _refuse(["body", *where], error.message)
+            return _refuse(["body", *where], error.message, status=error.status)
         session.set_points(rows, settings)
         return session.describe(settings)
 

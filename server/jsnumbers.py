@@ -55,3 +55,12 @@ def js_string(value: float) -> str:
         return "0." + "0" * -point + digits
     mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
     return f"{mantissa}e{'+' if point > 0 else '-'}{abs(point - 1)}"
+
+
+def url_text(value) -> str:
+    """A value as a page's script writes it into a link: true/false, a number as String(n), else the text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_string(value)
+    return str(value)

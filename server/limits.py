@@ -1,6 +1,7 @@
 """The bounds a client's request must keep: each breach is a ``LimitError`` that becomes a 422 naming the field."""
 from __future__ import annotations
 
+from engine.features import FEATURE_ORDER
 from server.schemas import Config
 from server.settings import Settings
 
@@ -8,10 +9,19 @@ from server.settings import Settings
 class LimitError(ValueError):
     """A size the client chose is over a server limit; becomes a 422 naming ``field``."""
 
+    status = 422
+
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class MismatchError(LimitError):
+    """A request the schema allows that does not fit this session as it is now: a layer, neuron or sample its
+    network lacks, arrays of another shape, more work than its size allows. Becomes a 409 naming ``field``."""
+
+    status = 409
 
 
 def check_limits(config: Config, settings: Settings) -> None:
@@ -35,7 +45,7 @@ def check_steps(trainer, steps: int, limit: int, settings: Settings, field: str 
     batch = min(trainer.config.batch_size, len(trainer.X_train))
     affordable = int(settings.max_work // max(1, batch * weights))
     if steps > affordable:
-        raise LimitError(field, f"at most {affordable} steps per request for a network of {weights} weights "
+        raise MismatchError(field, f"at most {affordable} steps per request for a network of {weights} weights "
                                 f"and batch size {batch}")
 
 
@@ -43,16 +53,29 @@ def check_index(trainer, layer: int, kind: str, i: int, j: int | None, field: st
     """422-worthy errors for a parameter address outside the network (``field`` names them all, if given)."""
     layers = len(trainer.params) // 2
     if not 0 <= layer < layers:
-        raise LimitError(field or "layer", f"layer must be from 0 to {layers - 1}")
+        raise MismatchError(field or "layer", f"layer must be from 0 to {layers - 1}")
     fan_in, fan_out = trainer.params[2 * layer].shape
     if kind == "bias":
         if not 0 <= i < fan_out:
-            raise LimitError(field or "i", f"layer {layer} has {fan_out} biases")
+            raise MismatchError(field or "i", f"layer {layer} has {fan_out} biases")
         return
     if not 0 <= i < fan_in:
-        raise LimitError(field or "i", f"layer {layer} has {fan_in} inputs")
+        raise MismatchError(field or "i", f"layer {layer} has {fan_in} inputs")
     if j is None or not 0 <= j < fan_out:
-        raise LimitError(field or "j", f"layer {layer} has {fan_out} outputs")
+        raise MismatchError(field or "j", f"layer {layer} has {fan_out} outputs")
+
+
+def address_limits(settings: Settings) -> tuple[int, int]:
+    """The largest layer index and the largest neuron index any network within ``settings`` can have."""
+    return settings.max_layers, max(settings.max_width, len(FEATURE_ORDER)) - 1
+
+
+def check_address(settings: Settings, **indices: int | None) -> None:
+    """422 for a ``layer``, ``i`` or ``j`` beyond any network the limits allow (the schema's maxima)."""
+    max_layer, max_index = address_limits(settings)
+    for field, value in indices.items():
+        if value is not None:
+            check_at_most(field, value, max_layer if field == "layer" else max_index)
 
 
 def check_at_most(field: str, value: int, limit: int) -> None:

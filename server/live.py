@@ -147,7 +147,10 @@ class Connection:
             player.resume(s)
             sender = asyncio.create_task(self.send_frames())
             while True:
-                text = await self.websocket.receive_text()
+                try:
+                    text = await self.websocket.receive_text()
+                except RuntimeError:  # a send to the closed socket marked it disconnected first
+                    return
                 await self.handle(text)
         except WebSocketDisconnect:
             pass
@@ -164,7 +167,8 @@ class Connection:
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=1 / self.fps)
                 except asyncio.TimeoutError:
-                    pass
+                    if not self.player.store.holds(self.session):
+                        await self.player.follow(self.session)  # another worker took it: bring it back here
                 self.wake.clear()
                 continue
             await asyncio.sleep(max(0.0, due - time.monotonic()))

@@ -16,7 +16,7 @@ from server.lane import COMMAND, FRAME, TRAIN, ComputeLane
 from server.sessions import CapacityError, Session, SessionStore
 from server.settings import Settings
 
-FRAME_SHARE = 0.7  # under load, frames may take this much of the lane; training keeps the rest
+FRAME_SHARE = 0.8  # under load, frames may take this much of the lane; training keeps the rest
 SEND_FACTOR = 1.5  # a frame's cost on the event loop too (sending it), as a multiple of building it
 MIN_TRAIN_SHARE = 0.1  # however many frames are due, training keeps this share of the lane
 SAVE_EVERY = 0.9  # seconds between saves of a playing session (a paused one is saved on every change)
@@ -79,6 +79,10 @@ class Player:
             self.wake(session)
             return result
         raise CapacityError(f"session '{session.id}' keeps moving between workers; try again")
+
+    async def follow(self, session: Session) -> None:
+        """Hold ``session`` here again (a socket watches it here): its latest state, and its play if it plays."""
+        await self.run(session, lambda: None)
 
     async def release(self, session: Session) -> None:
         """Let another worker take ``session``: on the lane, after the work queued before, a last save."""
@@ -156,6 +160,8 @@ class Player:
                 continue
             ran, seconds = await self.lane.run(TRAIN, self._train_slice, session, token, unit, due)
             if ran is None:
+                if session.owns_play(token) and await self.store.reclaim(session):
+                    continue  # its lease lapsed in a stall and nobody took it: play on
                 return  # the token went stale (or the session moved) while the slice waited for its turn
             self.wake(session)
             if beside.sockets:

@@ -20,12 +20,14 @@ HEADER_WORDS = {"x", "y", "label", "x1", "x2", "value", "class", "split"}
 
 
 class PointsError(ValueError):
-    """A row that cannot be a point: ``where`` is ("line", n) for CSV or ("points", i) for JSON."""
+    """A row that cannot be a point: ``where`` is ("line", n) for CSV or ("points", i) for JSON. ``status``
+    is 422, or 409 where the points are well-formed but do not fit this session (its problem, its split)."""
 
-    def __init__(self, where: tuple[str, int], message: str):
+    def __init__(self, where: tuple[str, int], message: str, status: int = 422):
         super().__init__(message)
         self.where = where
         self.message = message
+        self.status = status
 
 
 def _number(text: str) -> float | None:
@@ -53,7 +55,7 @@ def check_point(values, problem: str, where: tuple[str, int]) -> Point:
             raise PointsError(where, f"{name}: {column} = {value:g} lies outside the plot's extent "
                                      f"[-{EXTENT:g}, {EXTENT:g}]")
     if problem == "classification" and label not in CLASS_LABELS:
-        raise PointsError(where, f"{name}: label {label:g} is not a class: use 0 (orange), 1 (blue) or 2")
+        raise PointsError(where, f"{name}: label {label:g} is not a class: use 0 (orange), 1 (blue) or 2", 409)
     return (x, y, label)
 
 
@@ -95,7 +97,7 @@ def check_trainable(points: list[Point], train_percent: float, where: tuple[str,
     if math.floor(len(points) * train_percent / 100) < 1:
         needed = math.ceil(100 / train_percent)
         raise PointsError(where, f"{len(points)} point(s) leave none to train on at {train_percent:g}% "
-                                 f"training data: give at least {needed}")
+                                 f"training data: give at least {needed}", 409)
 
 
 def data_csv(trainer) -> str:

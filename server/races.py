@@ -24,7 +24,7 @@ import numpy as np
 
 from engine.config import LIVE_FIELDS, seed_int
 from server import urlstate
-from server.jsnumbers import js_string
+from server.jsnumbers import url_text
 from server.limits import LimitError, check_limits, check_steps
 from server.schemas import Config, View
 from server.sessions import Session, SessionStore, merge_config, random_seed
@@ -64,16 +64,8 @@ class Race:
         return self.playing and self.play_token == token
 
 
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return js_string(value)
-    return str(value)
-
-
 def format_variants(variants: list[dict]) -> str:
-    return ";".join(",".join(f"{name}:{_text(value)}" for name, value in variant.items()) for variant in variants)
+    return ";".join(",".join(f"{name}:{url_text(value)}" for name, value in variant.items()) for variant in variants)
 
 
 def parse_variants(text: str) -> list[dict]:

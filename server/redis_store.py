@@ -168,16 +168,33 @@ class RedisStore(SessionStore):
 
     # ----- background -----------------------------------------------------------------------------
     async def _renew_leases(self) -> None:
+        """Every third of a lease, renew all held leases in one round trip (however many sessions)."""
         while True:
             await asyncio.sleep(self.settings.lease_seconds / 3)
-            for session_id in list(self._held):
-                try:
-                    kept = await self._renew(keys=[lease_key(session_id), record_key(session_id)],
-                                             args=[self.token, self.lease_ms, self.ttl_ms])
-                except redis.RedisError:
-                    continue  # Redis away for a moment: the saves will tell
-                if not kept:
-                    self._held.discard(session_id)
+            held = list(self._held)
+            if not held:
+                continue
+            try:
+                async with self.aio.pipeline(transaction=False) as pipe:
+                    for session_id in held:
+                        await self._renew(keys=[lease_key(session_id), record_key(session_id)],
+                                          args=[self.token, self.lease_ms, self.ttl_ms], client=pipe)
+                    kept = await pipe.execute()
+            except redis.RedisError:
+                continue  # Redis away for a moment: the saves will tell
+            self._held.difference_update(s for s, ok in zip(held, kept) if not ok)
+
+    async def reclaim(self, session: Session) -> bool:
+        """Hold ``session`` again if its lease lapsed and nobody took it (a stall, not a handoff)."""
+        if session.id in self._held:
+            return True
+        if await self.aio.set(lease_key(session.id), self.token, nx=True, px=self.lease_ms):
+            gen = await self.aio.hget(record_key(session.id), "gen")
+            if gen is not None and int(gen) == self._gen.get(session.id):
+                self._held.add(session.id)
+                return True  # nothing changed meanwhile: this copy is the stored one
+            await self.aio.eval(RELEASE, 1, lease_key(session.id), self.token)
+        return False
 
     async def _listen(self) -> None:
         """Let go of sessions other workers ask for."""

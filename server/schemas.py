@@ -2,9 +2,9 @@
 first state all speak these shapes (see docs/api.md)."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from engine.activations import ACTIVATIONS
 from engine.config import ORDERS, TrainConfig
@@ -115,7 +115,7 @@ def _label(point) -> object:
 class View(BaseModel):
     """Page-only settings that travel in the share URL (TFP's showTestData, discretize, hideText, *_hide)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     show_test_data: bool = False
     discretize: bool = False
@@ -124,7 +124,7 @@ class View(BaseModel):
 
 
 class CreateSession(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     config: Optional[dict] = None
     view: Optional[View] = None
@@ -132,29 +132,38 @@ class CreateSession(BaseModel):
 
 
 class PatchSession(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     config: dict = Field(default_factory=dict)
     view: Optional[dict] = None
 
 
-class StepRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _whole_number(value):
+    """A JSON number with no fraction (285.0) is the integer the schema allows; strings and bools are not."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
-    steps: int = Field(1, ge=1)
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Index = Annotated[int, Field(ge=0), BeforeValidator(_whole_number)]
+
+
+class StepRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
+
+    steps: WholeNumber = Field(1, ge=1)
 
 
 class ParameterEdit(BaseModel):
     """Either whole arrays of one layer, or one entry: ``kind``, ``i`` (row / neuron), ``j``, ``value``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
-    layer: int = Field(ge=0)
+    layer: WholeNumber = Field(ge=0)
     weights: Optional[list[list[float]]] = None
     biases: Optional[list[float]] = None
     kind: Optional[Literal["weight", "bias"]] = None
-    i: Optional[int] = Field(None, ge=0)
-    j: Optional[int] = Field(None, ge=0)
+    i: Optional[Index] = None
+    j: Optional[Index] = None
     value: Optional[float] = None
 
 

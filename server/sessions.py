@@ -20,7 +20,7 @@ from engine.config import TrainConfig
 from engine.outputs import check_head
 from engine.trainer import Trainer
 from server import snapshot, urlstate
-from server.limits import LimitError, check_index, check_limits, check_steps
+from server.limits import LimitError, MismatchError, check_index, check_limits, check_steps
 from server.schemas import Config, View
 from server.settings import Settings
 
@@ -211,17 +211,17 @@ class Session:
         t = self.trainer
         layers = len(t.params) // 2
         if edit.layer >= layers:
-            raise LimitError("layer", f"layer must be below {layers}")
+            raise MismatchError("layer", f"layer must be below {layers}")
         W, b = t.params[2 * edit.layer], t.params[2 * edit.layer + 1]
         if edit.weights is not None:
             array = np.asarray(edit.weights, dtype=np.float64)
             if array.shape != W.shape:
-                raise LimitError("weights", f"weights of layer {edit.layer} are shaped {list(W.shape)}")
+                raise MismatchError("weights", f"weights of layer {edit.layer} are shaped {list(W.shape)}")
             W[...] = array
         if edit.biases is not None:
             array = np.asarray(edit.biases, dtype=np.float64)
             if array.shape != b.shape:
-                raise LimitError("biases", f"biases of layer {edit.layer} are shaped {list(b.shape)}")
+                raise MismatchError("biases", f"biases of layer {edit.layer} are shaped {list(b.shape)}")
             b[...] = array
         if edit.kind is not None:
             if edit.value is None or edit.i is None:
@@ -245,7 +245,7 @@ class Session:
         weight's batch gradient as per-sample terms."""
         t = self.trainer
         if sample >= len(t.X_train):
-            raise LimitError("sample", f"sample must be below {len(t.X_train)} (the train set)")
+            raise MismatchError("sample", f"sample must be below {len(t.X_train)} (the train set)")
         if weight is not None:
             check_index(t, weight[0], "weight", weight[1], weight[2])
         params = probes.backward_params(t) if at == "backward" else None
@@ -361,6 +361,10 @@ class SessionStore:
 
     async def hold(self, session: Session) -> None:
         """Make ``session`` this process's to change, with the stored state (memory: it always is)."""
+
+    async def reclaim(self, session: Session) -> bool:
+        """Hold ``session`` again after a lapse, without asking anyone to let go (memory: always held)."""
+        return True
 
     def save(self, session: Session) -> None:
         """Make the session's current state the stored one (memory: it already is)."""

@@ -33,7 +33,7 @@ from engine.features import FEATURE_ORDER
 from engine.network import INITS, REGULARIZATIONS
 from engine.optimizers import OPTIMIZERS
 from engine.outputs import LOSSES, OUTPUTS
-from server.jsnumbers import JS_SPACE, js_number, js_string
+from server.jsnumbers import JS_SPACE, js_number, js_string, url_text
 from server.schemas import Config, View
 
 CLASSIFICATION_DATASETS = tuple(n for n, d in DATASETS.items() if d.problem == "classification") + ("custom",)
@@ -415,14 +415,6 @@ def link_note(config: Config) -> str | None:
             f"link carries: download the data as CSV (Export) and share the file with the link.")
 
 
-def _text(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return js_string(value)
-    return str(value)
-
-
 def format_hash(config: dict | Config, view: dict | View | None = None, step: int = 0, resets: int = 0,
                 phase: str | None = None) -> str:
     """The canonical share hash, without '#'. ``parse_hash`` of it gives back the same Config and View
@@ -442,4 +434,4 @@ def format_hash(config: dict | Config, view: dict | View | None = None, step: in
             pairs.append((key.name, value))
     names = [n for n in dict.fromkeys(v.hidden) if CONTROL_NAME.fullmatch(n)][:MAX_HIDDEN]
     pairs += [(name + HIDE_SUFFIX, True) for name in names]
-    return "&".join(f"{key}={_text(value)}" for key, value in pairs)
+    return "&".join(f"{key}={url_text(value)}" for key, value in pairs)

@@ -66,3 +66,12 @@ def clock(client) -> ManualClock:
     manual = ManualClock()
     client.app.state.player.clock = manual
     return manual
+
+
+def run_async(coroutine, timeout: float = 60):
+    """Run ``coroutine`` to completion on a fresh event loop in its own thread (the browser tests keep an
+    event loop running in the main thread, where ``asyncio.run`` refuses to start another)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coroutine, timeout)).result()

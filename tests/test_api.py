@@ -119,7 +119,7 @@ def test_set_parameters_by_entry_and_by_layer(client, session):
     state = client.put(url(session, "/parameters"), json={"layer": 2, "biases": [0.5]}).json()
     assert state["layers"][2]["biases"] == [0.5]
     bad = client.put(url(session, "/parameters"), json={"layer": 2, "biases": [0.5, 1.0]})
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "biases"
+    assert bad.status_code == 409 and bad.json()["detail"][0]["loc"][-1] == "biases"
 
 
 def test_delete_then_404(client, session):
@@ -215,17 +215,25 @@ BAD_REQUESTS = [
     ("post", "/step", {"steps": "many"}, "steps"),
     ("get", "/heatmaps?size=100000", None, "size"),
     ("get", "/heatmaps?size=1", None, "size"),
-    ("get", "/slice?layer=9", None, "layer"),
+    ("get", "/slice?layer=11", None, "layer"),
     ("get", "/slice?layer=0&i=0&j=99", None, "j"),
     ("get", "/slice?layer=0&i=0&j=0&points=100000", None, "points"),
     ("get", "/landscape?size=10000", None, "size"),
     ("get", "/landscape?mode=params&p1=0,weight,0,0&p2=nonsense", None, "p2"),
-    ("get", "/landscape?mode=params&p1=0,weight,0,0&p2=5,bias,0", None, "p2"),
     ("get", "/inspect?sample=100000", None, "sample"),
     ("get", "/inspect?sample=-1", None, "sample"),
+    ("put", "/parameters", {"layer": 0, "kind": "weight", "i": 0, "j": 0, "value": "NaN-ish"}, "value"),
+]
+# Within every limit (so the schema allows them), but not within this session's 2-4-2-1 network of 250
+# train points: a 409 naming the field.
+MISMATCHED_REQUESTS = [
+    ("get", "/slice?layer=9", None, "layer"),
+    ("get", "/slice?layer=0&i=0&j=9", None, "j"),
+    ("get", "/landscape?mode=params&p1=0,weight,0,0&p2=5,bias,0", None, "p2"),
+    ("get", "/inspect?sample=400", None, "sample"),
     ("put", "/parameters", {"layer": 7, "kind": "bias", "i": 0, "value": 1}, "layer"),
     ("put", "/parameters", {"layer": 0, "kind": "weight", "i": 0, "j": 9, "value": 1}, "j"),
-    ("put", "/parameters", {"layer": 0, "kind": "weight", "i": 0, "j": 0, "value": "NaN-ish"}, "value"),
+    ("put", "/parameters", {"layer": 0, "weights": [[1.0]]}, "weights"),
 ]
 
 
@@ -237,6 +245,24 @@ def test_bad_requests_are_422_naming_the_field(client, session, method, tail, bo
     assert field in str(response.json()["detail"])
 
 
+@pytest.mark.parametrize("method, tail, body, field", MISMATCHED_REQUESTS,
+                         ids=[t for _, t, _, _ in MISMATCHED_REQUESTS])
+def test_requests_that_do_not_fit_the_network_are_409_naming_the_field(client, session, method, tail, body,
+                                                                       field):
+    kwargs = {"json": body} if body is not None else {}
+    response = getattr(client, method)(url(session, tail), **kwargs)
+    assert response.status_code == 409, response.text
+    assert field in str(response.json()["detail"])
+
+
+def test_a_patch_that_clashes_with_the_sessions_config_is_409_and_loses_nothing(client, session):
+    before = client.get(url(session)).json()
+    response = client.patch(url(session), json={"config": {"output": "linear"}})  # a classification session
+    assert response.status_code == 409, response.text
+    assert "linear" in str(response.json()["detail"])
+    assert client.get(url(session)).json() == before
+
+
 def test_malformed_json_body_is_422(client):
     response = client.post("/api/sessions", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 422
@@ -244,7 +270,7 @@ def test_malformed_json_body_is_422(client):
 
 def test_oversized_body_is_refused(client):
     response = client.post("/api/sessions", content=b" " * 2_000_000, headers={"content-type": "application/json"})
-    assert response.status_code == 422 and "too large" in response.text
+    assert response.status_code == 413 and "too large" in response.text
 
 
 def test_divergence_is_reported_and_reset_recovers(client):
@@ -336,12 +362,12 @@ def test_steps_are_bounded_by_work_on_a_big_network():
     with TestClient(create_app(Settings(max_work=1e6))) as c:
         big = c.post("/api/sessions", json={"config": {"hidden_layers": [32, 32, 32], "batch_size": 100}}).json()
         response = c.post(f"/api/sessions/{big['id']}/step", json={"steps": 50})
-        assert response.status_code == 422
+        assert response.status_code == 409  # within max_steps, but not for a network this big
         message = response.json()["detail"][0]["msg"]
         assert "batch size 100" in message and "weights" in message
         assert c.post(f"/api/sessions/{big['id']}/step", json={"steps": 3}).status_code == 200
         replay = c.post("/api/sessions", json={"hash": "networkShape=32,32,32&batchSize=100&step=5000"})
-        assert replay.status_code == 422 and replay.json()["detail"][0]["loc"][-1] == "step"
+        assert replay.status_code == 409 and replay.json()["detail"][0]["loc"][-1] == "step"
 
 
 def test_trained_hash_is_offered_only_for_a_run_a_replay_reproduces(client, session):

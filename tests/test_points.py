@@ -63,18 +63,18 @@ BAD_ROWS = [
     ("1,2,1\n1,inf,0\n", 2, "y 'inf' is not a finite number"),
     ("1,2,1\n6.5,0,1\n", 2, "x = 6.5 lies outside the plot's extent [-6, 6]"),
     ("1,2,1\n0,-7,1\n", 2, "y = -7 lies outside"),
-    ("1,2,1\n0,0,3\n", 2, "label 3 is not a class"),
-    ("1,2,1\n0,0,0.5\n", 2, "label 0.5 is not a class"),
-    ("1,2,1\n0,0,-1\n", 2, "label -1 is not a class"),
+    ("1,2,1\n0,0,3\n", 2, "label 3 is not a class", 409),  # a number, but not a class of this problem
+    ("1,2,1\n0,0,0.5\n", 2, "label 0.5 is not a class", 409),
+    ("1,2,1\n0,0,-1\n", 2, "label -1 is not a class", 409),
 ]
 
 
-@pytest.mark.parametrize("text, line, reason", BAD_ROWS)
-def test_a_bad_row_is_a_422_naming_its_line_and_nothing_changes(client, session, text, line, reason):
+@pytest.mark.parametrize("text, line, reason, status", [row if len(row) == 4 else (*row, 422) for row in BAD_ROWS])
+def test_a_bad_row_is_a_422_naming_its_line_and_nothing_changes(client, session, text, line, reason, status):
     client.post(url(session, "/step"), json={"steps": 2})
     before = client.get(url(session)).json()
     response = put_csv(client, session, text)
-    assert response.status_code == 422
+    assert response.status_code == status
     detail = response.json()["detail"][0]
     assert detail["loc"] == ["body", "line", line]
     assert detail["msg"].startswith(f"line {line}: ") and reason in detail["msg"], detail["msg"]
@@ -104,7 +104,7 @@ def test_the_sample_limit_and_an_empty_train_split(client, session, settings):
     assert f"more than {settings.max_samples} points" in too_many.json()["detail"][0]["msg"]
     assert too_many.json()["detail"][0]["loc"] == ["body", "line", settings.max_samples + 1]
     lonely = put_csv(client, session, "x,y,label\n1,1,1\n")
-    assert lonely.status_code == 422 and "leave none to train on" in lonely.json()["detail"][0]["msg"]
+    assert lonely.status_code == 409 and "leave none to train on" in lonely.json()["detail"][0]["msg"]
     empty = put_csv(client, session, "x,y,label\n")
     assert empty.status_code == 422 and "no points" in empty.json()["detail"][0]["msg"]
 

@@ -91,3 +91,16 @@ def test_an_evicted_session_is_kept_in_redis(redis_url):
             a.post("/api/sessions", json={})
         assert len(a.app.state.store) == 2
         assert a.get(f"/api/sessions/{first}").json()["state"]["step"] == 9
+
+
+def test_a_watched_session_comes_back_to_its_socket_after_a_script_moved_it(redis_url):
+    """A REST call on another worker takes the session there; the socket's worker brings it back by itself
+    and its frames go on, with the change the other worker made."""
+    with make_client(redis_url) as a, make_client(redis_url) as b:
+        session = a.post("/api/sessions", json={"config": {"seed": "follow"}}).json()
+        with live(a, session) as ws:
+            opened(ws)
+            assert b.post(f"/api/sessions/{session['id']}/step", json={"steps": 4}).json()["step"] == 4
+            frame = receive(ws, "frame")  # no command from this socket: its worker fetched the new state
+            while frame["state"]["step"] != 4:
+                frame = receive(ws, "frame")

@@ -2,14 +2,13 @@
 a trained link is offered only when a replay gives the same network; the store's limits."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from server.limits import LimitError
 from server.schemas import Config, ParameterEdit, View
 from server.sessions import Session, SessionStore, merge_config
 from server.settings import Settings
+from tests.conftest import run_async
 
 SETTINGS = Settings(max_sessions=2, max_steps=5000)
 
@@ -87,4 +86,4 @@ def test_the_store_makes_room_by_evicting_the_least_recently_used():
         third = await store.create(None, None, None)
         assert await store.get(first.id) is first and await store.get(third.id) is third
         assert await store.get(second.id) is None and len(store) == 2
-    asyncio.run(scenario())
+    run_async(scenario())

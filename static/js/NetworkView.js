@@ -2,21 +2,18 @@
  * The network diagram: input features, hidden layers and the output, with links drawn by weight
  * (colour = sign, width = magnitude), biases as small squares, and each neuron's live heatmap.
  *
- * Links are SVG paths under a layer of positioned nodes (each a small canvas), as in TFP. The structure
- * is rebuilt only when the shape changes; a frame only recolours links and repaints thumbnails.
+ * Links are SVG paths (networkLinks.js) under a layer of positioned nodes (each a small canvas), as in TFP.
+ * The structure is rebuilt only when the shape changes; a frame only recolours links and repaints thumbnails.
  */
-import { cssColor } from "./colors.js";
 import { isHidden } from "./ControlVisibility.js";
 import { decodeMap, paintClassProbability, paintMap } from "./draw.js";
-import { el, setText, svgEl } from "./dom.js";
+import { el, setText } from "./dom.js";
 import { EVENTS } from "./events.js";
-import { DenseLinks } from "./denseLinks.js";
 import { featureMapBytes } from "./featureMaps.js";
-import { layoutNetwork, layoutScale, linkPath, linkWidth } from "./networkLayout.js";
+import { layoutNetwork, layoutScale } from "./networkLayout.js";
+import { NetworkLinks } from "./networkLinks.js";
 
 const FEATURE_MAP_SIZE = 24;
-const BIAS_SIZE = 8;
-const DENSE_LINKS = 1500;
 
 function neuronTitle(layer, index, count) {
   return (
@@ -35,9 +32,7 @@ export class NetworkView {
     this.card = card;
     this.diagram = root.querySelector(".network-diagram");
     this.svg = root.querySelector(".network-links");
-    const linkCanvas = el("canvas", { class: "network-link-canvas", "aria-hidden": "true", hidden: true });
-    this.svg.before(linkCanvas);
-    this.dense = new DenseLinks(linkCanvas); // the links of a many-neuron network
+    this.linkView = new NetworkLinks(this.svg, (node, target) => this.bindParameter(node, target));
     this.nodesLayer = root.querySelector(".network-nodes");
     this.layerCount = root.querySelector("#layer-count");
     this.layerUnit = root.querySelector("#layer-count-unit");
@@ -111,12 +106,7 @@ export class NetworkView {
     const layout = layoutNetwork({ features: allFeatures.length, hidden: [...hidden] }, width, scale);
     const size = layout.nodeSize;
     this.diagram.style.height = `${layout.height}px`;
-    this.svg.setAttribute("width", layout.width);
-    this.svg.setAttribute("height", layout.height);
-    this.svg.replaceChildren();
     this.nodesLayer.replaceChildren();
-    this.links = [];
-    this.biases = [];
     this.neuronCanvases = []; // per hidden layer, per neuron
     this.outputCanvases = [];
 
@@ -135,9 +125,7 @@ export class NetworkView {
       outputColumn.ys.map((y) => ({ x: outputColumn.x, y })),
     ];
 
-    this.buildLinks(columns, size);
-    if (this.links.length && !this.links[0].path) this.dense.build(this.links, layout.width, layout.height);
-    else this.dense.clear();
+    this.linkView.build(columns, size, layout);
     this.buildFeatureNodes(allFeatures, config.features, featureColumn, size);
     this.buildHiddenNodes(hiddenColumns, size);
     this.buildOutputNodes(outputColumn, size, outputCount);
@@ -150,45 +138,6 @@ export class NetworkView {
     this.removeLayerButton.disabled = count === 0;
     this.drawnState = null;
     this.drawnHeatmaps = null;
-  }
-
-  /** One link per weight: an SVG path (a canvas stroke in a dense network) and an SVG hit path. */
-  buildLinks(columns, size) {
-    const count = columns.slice(1).reduce((n, column, l) => n + column.length * columns[l].length, 0);
-    const dense = count > DENSE_LINKS;
-    const linkGroup = svgEl("g", { class: "network-link-paths" });
-    this.linkGroup = linkGroup;
-    this.flowOffset = null;
-    const hitGroup = svgEl("g", { class: "network-link-hits" });
-    const biasGroup = svgEl("g", { class: "network-biases" });
-    for (let layer = 0; layer < columns.length - 1; layer++) {
-      columns[layer].forEach((from, i) => {
-        columns[layer + 1].forEach((to, j) => {
-          const d = linkPath(from, to, size);
-          const ends = { "data-layer": layer, "data-i": i, "data-j": j };
-          const path = dense ? null : svgEl("path", { d, class: "link", ...ends });
-          const hit = svgEl("path", { d, class: "link-hit", ...ends });
-          if (path) linkGroup.append(path);
-          hitGroup.append(hit);
-          const x0 = from.x + size;
-          const x1 = to.x;
-          this.links.push({ path, hit, layer, i, j,
-            ends: { x0, y0: from.y + size / 2, mid: (x0 + x1) / 2, x1, y1: to.y + size / 2 } });
-          this.bindParameter(hit, { layer, kind: "weight", i, j });
-        });
-      });
-      columns[layer + 1].forEach((to, j) => {
-        const rect = svgEl("rect", {
-          class: "bias", x: to.x - BIAS_SIZE - 3, y: to.y + size - BIAS_SIZE,
-          width: BIAS_SIZE, height: BIAS_SIZE, "data-layer": layer, "data-j": j,
-        });
-        biasGroup.append(rect);
-        this.biases.push({ rect, layer, j });
-        this.bindParameter(rect, { layer, kind: "bias", i: 0, j });
-      });
-    }
-    this.svg.append(linkGroup, hitGroup, biasGroup);
-    this.svg.classList.toggle("is-dense", dense);
   }
 
   bindParameter(node, target) {
@@ -294,42 +243,27 @@ export class NetworkView {
     const output = header(outputColumn.x, el("span", { class: "layer-title" }, "Output"));
     output.style.left = `${outputColumn.x + size + 4}px`; // right-aligned: the diagram's box ends near here
     output.style.transform = "translateX(-100%)";
+    const last = hiddenColumns.at(-1);
+    if (last && outputColumn.x - last.x < 80) output.style.top = "30px"; // narrow: below the last +/− buttons
   }
 
   // --- live values -----------------------------------------------------------------------------
 
-  /** Give a link its colour and width, writing the attributes only when they change (no style work
-   * for the links that stay as they were); `shows` names what it shows (a weight, or a phase's value). */
-  styleLink(link, value, width, shows = "weight") {
-    if (!link.path) return this.dense.style(link, value, width);
-    const stroke = cssColor(value);
-    const strokeWidth = width.toFixed(2);
-    if (link.stroke !== stroke) link.path.setAttribute("stroke", (link.stroke = stroke));
-    if (link.width !== strokeWidth) link.path.setAttribute("stroke-width", (link.width = strokeWidth));
-    if (link.shows !== shows) link.path.dataset.shows = link.shows = shows;
+  /** The link and bias records ({path, hit, layer, i, j} / {rect, layer, j}); a new array per build. */
+  get links() {
+    return this.linkView.links;
+  }
+
+  get biases() {
+    return this.linkView.biases;
+  }
+
+  styleLink(link, value, width, shows) {
+    this.linkView.styleLink(link, value, width, shows);
   }
 
   styleBias(bias, value) {
-    const fill = cssColor(value);
-    if (bias.fill !== fill) bias.rect.setAttribute("fill", (bias.fill = fill));
-  }
-
-  paintWeights(state) {
-    const layers = state?.layers;
-    if (!layers) return;
-    for (const link of this.links) {
-      const w = layers[link.layer]?.weights?.[link.i]?.[link.j] ?? 0;
-      this.styleLink(link, w, linkWidth(w));
-    }
-    for (const bias of this.biases) this.styleBias(bias, layers[bias.layer]?.biases?.[bias.j] ?? 0);
-  }
-
-  /** While training runs the dashes flow (TFP's links move with the iterations): one style write on the
-   * group per drawn frame, at the pace of the old CSS animation (10 px per 0.8 s), not a repaint every
-   * animation frame. */
-  flowLinks(playing) {
-    const offset = playing ? (-(performance.now() / 80) % 10).toFixed(1) : "0";
-    if (offset !== this.flowOffset) this.linkGroup.style.strokeDashoffset = this.flowOffset = offset;
+    this.linkView.styleBias(bias, value);
   }
 
   paintHeatmaps(heatmaps, discretize) {
@@ -361,8 +295,8 @@ export class NetworkView {
     }
     if (app.state !== this.drawnState) {
       this.drawnState = app.state;
-      this.paintWeights(app.state);
-      this.flowLinks(Boolean(app.playing));
+      this.linkView.paint(app.state);
+      this.linkView.flow(Boolean(app.playing));
     }
     const discretize = Boolean(app.view.discretize);
     if (app.heatmaps !== this.drawnHeatmaps || discretize !== this.drawnDiscretize) {

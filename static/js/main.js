@@ -61,6 +61,11 @@ function sendWishes() {
   wishes.refresh = false;
 }
 
+// The analysis panels repaint one animation frame after the network, the output and the counters, so a
+// Step's picture is on screen first (the render budget of a frame goes to what the step changed).
+const deferred = new Set();
+const later = (view) => (deferred.add(view), view);
+
 const card = new HoverCard(byId("hover-card"));
 const network = new NetworkView(byId("network"), bus, { registries, limits, card, invalidate });
 const views = [
@@ -73,10 +78,10 @@ const views = [
   new Inspector(byId("inspector"), bus),
   new OutputView(byId("output"), bus, registries),
   new SamplePicker(byId("output").querySelector(".output-plot"), bus),
-  new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") }),
-  new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") }),
-  new GradientHealth(byId("gradient-health"), { invalidate }),
-  new GradientCheck(byId("gradient-check")),
+  later(new DerivativeView(byId("derivative-view"), { invalidate, wish: wish("slice") })),
+  later(new LandscapeView(byId("landscape-view"), { invalidate, wish: wish("landscape") })),
+  later(new GradientHealth(byId("gradient-health"), { invalidate })),
+  later(new GradientCheck(byId("gradient-check"))),
   new LossChart(byId("loss-chart"), { invalidate }),
   new StatusBanner(byId("status-banner")),
   new ControlVisibility(document),
@@ -99,16 +104,31 @@ function trainedLinkTitle(step, available) {
     "the same setup, trained again exactly as here";
 }
 
-function render() {
-  scheduled = false;
+function updateAll(which) {
   for (const view of views) {
+    if (deferred.has(view) !== which) continue;
     try {
       view.update(app);
     } catch (error) {
       console.error(`${view.constructor.name}.update failed`, error);
     }
   }
+}
+
+let laterScheduled = false;
+function renderLater() {
+  laterScheduled = false;
+  updateAll(true);
   if (app.session) sendWishes();
+}
+
+function render() {
+  scheduled = false;
+  updateAll(false);
+  if (!laterScheduled) {
+    laterScheduled = true;
+    requestAnimationFrame(renderLater);
+  }
   document.body.dataset.connection = app.connection;
   if (app.heatmaps) document.body.dataset.ready = "true";
 }
