@@ -129,8 +129,9 @@ class ProbeStream:
     def _landscape(self, session, wish: LandscapeWish) -> dict:
         t = session.trainer
         plane = self.plane
-        if plane is not None and (plane["trainer"] is not t or plane["resets"] != t.resets):
-            plane = None  # another network, or a reset: its old plane says nothing
+        if plane is not None and (plane["trainer"] is not t or plane["resets"] != t.resets
+                                  or plane["theta0"].shape != t.theta.shape):
+            plane = None  # another network, a reset or a new shape (new data can add outputs): a new plane
         position = self._project(plane, t.theta[None, :])[0] if plane is not None else None
         if position is not None and not (np.isfinite(position).all() and np.abs(position).max() <= FAR * wish.span):
             plane = None

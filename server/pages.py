@@ -58,3 +58,9 @@ def index_context(request: Request) -> dict:
 @router.get("/", include_in_schema=False)
 def index(request: Request):
     return templates.TemplateResponse(request, "index.html", index_context(request))
+
+
+@router.get("/embed", include_in_schema=False)
+def embed(request: Request):
+    """The compact page for an iframe: ``/embed#<share hash>`` (the app's CSP lets any page frame it)."""
+    return templates.TemplateResponse(request, "embed.html", index_context(request))

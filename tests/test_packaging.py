@@ -129,7 +129,7 @@ def wheel_server(wheel, tmp_path_factory):
         log.close()
 
 
-PAGES = ("/", "/lessons", "/lessons/xor", "/race")  # between them, they load every module
+PAGES = ("/", "/embed", "/lessons", "/lessons/xor", "/race")  # between them, they load every module
 
 
 def test_the_installed_app_serves_the_page_and_every_file_it_loads(wheel_server):

@@ -142,3 +142,21 @@ def test_past_the_budget_the_session_says_why(client, session):
     assert body["link_note"].startswith("600 points take") and "CSV" in body["link_note"]
     reopened = client.post("/api/sessions", json={"hash": body["share_hash"]}).json()  # the URL still opens it
     assert reopened["config"]["points"] == body["config"]["points"]
+
+
+def test_new_points_with_more_classes_keep_the_live_stream_and_its_probes_going(client):
+    """A third class adds output units: the socket's landscape plane must follow the new shape."""
+    from tests.test_live_probes import PLANE, SLICE, opened, receive, send
+    session, ws = opened(client)
+    with ws:
+        receive(ws, "session"), receive(ws, "frame")
+        send(ws, {"type": "probes", "slice": SLICE, "landscape": PLANE})
+        receive(ws, "probe")
+        three = put_csv(client, session, "1,1,0\n2,2,1\n-1,-1,2\n-2,0,2\n1,-2,1\n")
+        assert three.status_code == 200 and three.json()["num_classes"] == 3
+        send(ws, {"type": "step", "steps": 3})
+        frame = receive(ws, "frame")
+        while frame["state"]["step"] != 3:
+            frame = receive(ws, "frame")
+        probe = receive(ws, "probe")
+        assert len(probe["position"]) == 2 and probe["trajectory"]  # on a plane of the new shape

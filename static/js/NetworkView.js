@@ -7,7 +7,7 @@
  */
 import { isHidden } from "./ControlVisibility.js";
 import { decodeMap, paintClassProbability, paintMap } from "./draw.js";
-import { el, setText } from "./dom.js";
+import { el, pressable, setText } from "./dom.js";
 import { EVENTS } from "./events.js";
 import { featureMapBytes } from "./featureMaps.js";
 import { layoutNetwork, layoutScale } from "./networkLayout.js";
@@ -189,6 +189,7 @@ export class NetworkView {
           title: neuronTitle(l + 1, j, column.ys.length),
         }, canvas);
         this.placeNode(node, column.x, y, size);
+        pressable(node, `Neuron ${j + 1} of hidden layer ${l + 1}: inspect its chain rule`);
         node.addEventListener("mouseenter", () => this.hover({ layer: l + 1, index: j }));
         node.addEventListener("click", () => this.inspect({ kind: "neuron", layer: l + 1, j }));
         node.addEventListener("mouseleave", () => this.hover(null));
@@ -208,6 +209,7 @@ export class NetworkView {
           "The output neuron: the network's prediction over the plane (large on the right)",
       }, canvas);
       node.title += ". Click for its chain rule.";
+      pressable(node, node.title);
       node.addEventListener("click", () =>
         this.inspect({ kind: "neuron", layer: this.config.hidden_layers.length + 1, j: k }));
       this.placeNode(node, column.x, y, size);

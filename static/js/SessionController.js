@@ -2,8 +2,10 @@
  * The one owner of the session and its WebSocket.
  *
  * Verbs from the views go out as socket messages; what the server says comes back as nouns on the bus.
- * The share hash of every session message goes into the URL. A dropped socket reconnects with backoff
- * to the same session id; if the server no longer knows it, a new session is made from the last hash.
+ * The share hash of every session message goes into the URL (replacing the history entry, so the URL
+ * always names what the page trains). A new hash typed or pasted into the open tab, or Back and Forward,
+ * opens that hash's setup as a new session. A dropped socket reconnects with backoff to the same session
+ * id; if the server no longer knows it, a new session is made from the last hash.
  */
 import * as api from "./api.js";
 import { EVENTS } from "./events.js";
@@ -48,21 +50,57 @@ export class SessionController {
       this.send(this.speed);
     });
     on(EVENTS.SET_PARAMETER, (change) => this.setParameter(change));
+    on(EVENTS.SET_POINTS, ({ points, csv }) => this.setPoints(csv ?? points));
     on(EVENTS.PROBES, ({ slice, landscape, refresh = false }) => {
       this.probes = { type: "probes", slice, landscape };
       this.send(refresh ? { ...this.probes, refresh } : this.probes);
     });
     on(EVENTS.OPEN, ({ hash }) => this.open(hash));
+    const follow = () => this.followHash(location.hash.slice(1));
+    window.addEventListener("hashchange", follow);
+    window.addEventListener("popstate", follow);
+  }
+
+  /** The URL's hash changed under the page (typed, pasted, Back, Forward): open what it says. */
+  followHash(hash) {
+    if (hash === this.loadedHash || (this.session && hash === this.session.share_hash)) return;
+    this.loadedHash = hash;
+    this.switchTo(hash);
+  }
+
+  /** Leave the current session for the one `hash` opens; a hash the server refuses keeps the current one. */
+  async switchTo(hash) {
+    const token = this.leave();
+    this.status("connecting");
+    let session;
+    try {
+      session = await api.createSession(hash);
+    } catch (error) {
+      if (token !== this.connectToken) return;
+      this.bus.emit(EVENTS.SERVER_ERROR, { message: `This link could not be opened: ${error.message}` });
+      if (this.session) this.acceptSession(this.session); // the URL goes back to what the page shows
+      this.connect();
+      return;
+    }
+    if (token !== this.connectToken) return; // a newer hash came meanwhile
+    this.acceptSession(session);
+    this.connect();
   }
 
   /** Leave the current session (its socket closes, so the server pauses it) and start one from `hash`. */
   open(hash) {
-    this.connectToken++; // a pending reconnect or an old socket's events are stale from now on
+    this.leave();
+    return this.start(hash);
+  }
+
+  /** Close the socket; a pending reconnect or an old socket's events are stale from now on. */
+  leave() {
+    this.connectToken++;
     this.socket?.close();
     this.socket = null;
     this.queue = [];
     this.playing = this.resumePlay = false;
-    return this.start(hash);
+    return this.connectToken;
   }
 
   /** Make the session from the page's hash, then go live. A link the server refuses opens the defaults. */
@@ -90,7 +128,10 @@ export class SessionController {
   acceptSession(session) {
     this.session = session;
     if (typeof session.share_hash === "string") {
-      history.replaceState(history.state, "", `#${session.share_hash}`);
+      this.loadedHash = session.share_hash;
+      if (location.hash.slice(1) !== session.share_hash) {
+        history.replaceState(history.state, "", `#${session.share_hash}`);
+      }
     }
     this.bus.emit(EVENTS.SESSION, { session });
   }
@@ -191,6 +232,18 @@ export class SessionController {
   /** Set one weight or bias: the server answers with a frame that carries the new value and maps. */
   setParameter({ layer, kind, i, j, value }) {
     this.send({ type: "edit", layer, kind, i, j, value });
+  }
+
+  /** Your own data (points or CSV text) over REST: the answer is the whole session, with its new data. */
+  async setPoints(points) {
+    if (!this.session) return;
+    const id = this.session.id;
+    try {
+      const session = await api.putPoints(id, points);
+      if (this.session?.id === id) this.acceptSession(session);
+    } catch (error) {
+      this.bus.emit(EVENTS.SERVER_ERROR, { message: `Points not changed: ${error.message}`, field: "points" });
+    }
   }
 
   status(status) {

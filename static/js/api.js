@@ -24,15 +24,19 @@ function describeError(payload, fallback) {
   return fallback;
 }
 
-/** `method` on `path` (GET `query` parameters that are not null go in the URL), the JSON body sent. */
-export async function request(method, path, body, query = {}) {
+/**
+ * `method` on `path` (GET `query` parameters that are not null go in the URL), the body sent as JSON, or as
+ * it is with another `contentType` (CSV text).
+ */
+export async function request(method, path, body, query = {}, contentType = "application/json") {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value != null) search.set(name, String(value));
   if (search.size) path = `${path}?${search}`;
+  const json = contentType === "application/json";
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { "Content-Type": contentType },
+    body: body === undefined ? undefined : json ? JSON.stringify(body) : body,
   });
   if (response.status === 204) return null;
   const text = await response.text();
@@ -51,6 +55,12 @@ export const sessionPath = (id) => `/api/sessions/${encodeURIComponent(id)}`;
 /** A new session from a TFP-compatible hash (without '#'). */
 export const createSession = (hash) => request("POST", "/api/sessions", { hash });
 export const getSession = (id) => request("GET", sessionPath(id));
+/** Train on your own points: `[[x, y, label], ...]`, or CSV text with x,y,label rows. */
+export const putPoints = (id, points) => (typeof points === "string"
+  ? request("PUT", `${sessionPath(id)}/points`, points, {}, "text/csv")
+  : request("PUT", `${sessionPath(id)}/points`, { points }));
+/** The URL of one export of a session: json, numpy, csv or loss_csv (docs/api.md). */
+export const exportUrl = (id, format) => `${sessionPath(id)}/export?format=${encodeURIComponent(format)}`;
 
 /** The WebSocket URL of a session's live channel, on the page's own host. */
 export function liveUrl(id, location = window.location) {

@@ -50,3 +50,17 @@ export function trackDragging(range) {
   range.addEventListener("change", release);
   range.addEventListener("blur", release);
 }
+
+/** Make a non-button element (a neuron square) act as a button: in the Tab order, Enter or Space clicks it. */
+export function pressable(node, label) {
+  node.setAttribute("tabindex", "0");
+  node.setAttribute("role", "button");
+  if (label) node.setAttribute("aria-label", label);
+  node.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    event.stopPropagation(); // not also the page's shortcut (Space plays)
+    node.click();
+  });
+  return node;
+}

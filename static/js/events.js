@@ -26,6 +26,7 @@ export const EVENTS = Object.freeze({
   SPEED: "speed", // {stepsPerSecond: number | null, unit?: "step" | "phase"}
   PROBES: "probes", // {slice, landscape, refresh?}: what the derivative view and the landscape follow (null: hidden)
   SET_PARAMETER: "set-parameter", // {layer, kind: "weight"|"bias", i, j, value}
+  SET_POINTS: "set-points", // {points: [[x, y, label], ...]} or {csv: "x,y,label\n..."}: train on your own data
   SELECT_SAMPLE: "select-sample", // {index: train index | null}: whose numbers the backprop views show
   INSPECT: "inspect", // {target: {kind: "weight"|"bias"|"neuron", layer, i?, j} | null, walk?}
   INSPECT_BACK: "inspect-back", // back along the path walked in the inspector
