@@ -54,15 +54,21 @@ export class OwnDataPanel {
 
   setDrawing(on) {
     this.pen.drawing = on;
+    this.showDrawing();  // the button answers its own click at once; the plot follows on the next frame
     this.invalidate();
+  }
+
+  showDrawing() {
+    const { drawing } = this.pen;
+    this.drawButton.setAttribute("aria-pressed", String(drawing));
+    this.drawButton.classList.toggle("is-on", drawing);
+    setText(this.drawButton, drawing ? "Drawing: click the plot" : "Draw points");
   }
 
   update(app) {
     const { pen } = this;
     const regression = app.config?.problem === "regression";
-    this.drawButton.setAttribute("aria-pressed", String(pen.drawing));
-    this.drawButton.classList.toggle("is-on", pen.drawing);
-    setText(this.drawButton, pen.drawing ? "Drawing: click the plot" : "Draw points");
+    this.showDrawing();
     if (app.config && regression !== this.drawn.regression) {
       this.drawn.regression = regression;
       for (const node of this.byProblem) node.hidden = node.dataset.problem !== (regression ? "regression" : "classification");

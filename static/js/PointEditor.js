@@ -65,6 +65,7 @@ export class PointEditor {
       this.edit(...this.at, "remove", radius);
     } else if (event.key === "Escape") {
       this.pen.setDrawing?.(false);
+      this.showDrawing();
     } else {
       return; // other keys keep their page-wide meaning
     }
@@ -93,11 +94,15 @@ export class PointEditor {
   update(app) {
     if (app.session !== this.app?.session) this.pending = null; // the server's word on the points
     this.app = app;
+    this.showDrawing();
+    this.surface.dataset.pen = this.pen.label;
+  }
+
+  showDrawing() {
     const drawing = Boolean(this.pen.drawing);
     if (this.surface.hidden === drawing) {
       this.surface.hidden = !drawing;
       this.placeCursor();
     }
-    this.surface.dataset.pen = this.pen.label;
   }
 }
