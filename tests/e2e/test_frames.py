@@ -43,13 +43,19 @@ COMPARE = """async ([sessionId, commands]) => {
   };
   const checked = [];
   const compare = async () => {
-    const raw = await next();
-    if (!isBinaryFrame(raw)) return differences.push('expected a binary frame, got ' + String(raw).slice(0, 80));
-    const decoded = decodeFrame(raw);
-    socket.send(JSON.stringify({ type: 'frame_format', format: 'json' }));
-    const json = JSON.parse(await next());
-    socket.send(JSON.stringify({ type: 'frame_format', format: 'binary' }));
-    await next();  // the same revision again, binary
+    // A binary frame, then the session's frame as JSON. The page's own socket may change the session
+    // between the two (its speed, its view); then the binary frame sent on switching back is the new
+    // revision's, and the pair is taken again.
+    let raw = await next(), decoded, json;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!isBinaryFrame(raw)) return differences.push('expected a binary frame, got ' + String(raw).slice(0, 80));
+      decoded = decodeFrame(raw);
+      socket.send(JSON.stringify({ type: 'frame_format', format: 'json' }));
+      json = JSON.parse(await next());
+      socket.send(JSON.stringify({ type: 'frame_format', format: 'binary' }));
+      raw = await next();  // the revision now, binary again
+      if (json.revision === decoded.revision) break;
+    }
     if (json.revision !== decoded.revision) differences.push(`revision ${json.revision} vs ${decoded.revision}`);
     const { heatmaps, ...rest } = json;
     same(rest, decoded, 'frame');
