@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from server import api, data_api, lesson_routes, live, pages, race_routes
+from server.allocator import keep_freed_memory
 from server.contract import install_contract
 from server.docs import add_docs
 from server.assets import asset_dir
@@ -37,6 +38,7 @@ def open_store(settings: Settings) -> SessionStore:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
+    keep_freed_memory()  # frames rebuild the same large arrays many times a second (server/allocator.py)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

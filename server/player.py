@@ -18,7 +18,9 @@ from server.settings import Settings
 
 FRAME_SHARE = 0.8  # under load, frames may take this much of the lane; training keeps the rest
 SEND_FACTOR = 1.5  # a frame's cost on the event loop too (sending it), as a multiple of building it
-MIN_TRAIN_SHARE = 0.1  # however many frames are due, training keeps this share of the lane
+MIN_TRAIN_SHARE = 0.1  # however many frames are due, training keeps this share of the lane,
+MAX_TRAIN_FLOOR = 0.5  # and the share one slice per playing session per frame interval needs, up to this
+MIN_SLICE = 0.0005  # seconds: the shortest training slice (a few steps of a small net)
 SAVE_EVERY = 0.9  # seconds between saves of a playing session (a paused one is saved on every change)
 UNWATCHED = 15.0  # seconds a session plays with no socket here before it pauses (its page went away)
 HOLD_TRIES = 5  # times a piece of work follows a session that another worker took meanwhile
@@ -139,7 +141,7 @@ class Player:
 
     def slice_seconds(self) -> float:
         """Training slices shrink as more sessions play, so a frame's wait for the lane stays short."""
-        return max(self.settings.slice_seconds / max(1, self.playing_loops()), 0.001)
+        return max(self.settings.slice_seconds / max(1, self.playing_loops()), MIN_SLICE)
 
     async def _play_loop(self, session: Session, token: int) -> None:
         """Train while ``token`` owns play: as fast as the slices allow, or at a chosen pace."""
@@ -182,7 +184,10 @@ class Player:
         watched = sum(1 for b in self.beside.values() if b.sockets and b.loop in self.loops)
         interval = max(1 / fps, watched * self.frame_seconds / FRAME_SHARE)
         frames_load = SEND_FACTOR * watched * self.frame_seconds / interval
-        self.lane.train_share = min(1.0, max(MIN_TRAIN_SHARE, 1.0 - frames_load))  # frames first
+        # Frames first, but every playing session keeps its next slice within one interval: a frame is
+        # sent only when there is something new to show, so starving training would starve the frames too.
+        floor = min(MAX_TRAIN_FLOOR, max(MIN_TRAIN_SHARE, self.playing_loops() * MIN_SLICE / interval))
+        self.lane.train_share = min(1.0, max(floor, 1.0 - frames_load))
         return interval
 
     def frame_cost(self, seconds: float) -> None:
