@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> None:
         if field.annotation in (int, float, str):
             parser.add_argument(f"--{name.replace('_', '-')}", type=field.annotation, metavar=name.upper(),
                                 help=f"{field.description or name.replace('_', ' ')} (default {field.default})")
+        elif field.annotation is bool:
+            parser.add_argument(f"--{name.replace('_', '-')}", action=argparse.BooleanOptionalAction,
+                                help=f"{field.description or name.replace('_', ' ')} (default: "
+                                     f"{'on' if field.default else 'off'})")
     args = parser.parse_args(argv)
     flags = {k: v for k, v in vars(args).items() if k != "open" and v is not None}
     try:
@@ -32,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Backprop Playground on {url}{workers}  (Ctrl+C stops it)", flush=True)
     if args.open:
         threading.Timer(1.0, webbrowser.open, [url]).start()
-    options = dict(host=settings.host, port=settings.port, log_level="warning", ws_max_size=settings.max_message_bytes)
+    options = dict(host=settings.host, port=settings.port, log_level="warning", ws_max_size=settings.max_message_bytes,
+                   ws_per_message_deflate=settings.ws_deflate)
     if settings.workers == 1:
         uvicorn.run(create_app(settings), **options)
         return

@@ -28,7 +28,6 @@ LAYER_FIELDS = ("weights", "biases", "grad_weights", "grad_biases", "step_weight
                 "z", "a", "delta")
 BATCH_FIELDS = ("inputs", "targets", "outputs", "losses")
 EXACT_FIELDS = ("weights", "biases")  # drawn as links and read as numbers in every frame: always float64
-PHASE_FIELDS = ("z", "a", "delta")  # only the phase views draw these, and never at full pace
 
 
 def with_batch(session) -> bool:
@@ -58,14 +57,14 @@ def json_frame(session, settings) -> dict:
 def binary_frame(session, settings) -> bytes:
     """The same frame as one binary message: the State's arrays and the maps the page draws."""
     t = session.trainer
-    layers = snapshot.layer_arrays(t)
-    shapes = [list(layer["weights"].shape) for layer in layers]
-    arrays: list[tuple[str, str, np.ndarray]] = []
     # At full pace: gradients and steps as float32 (they flash by, to 7 digits where the page shows 4),
     # no phase values, and the neuron maps at the live size; weights and biases stay float64 always.
     fast = at_full_pace(session)
+    layers = snapshot.layer_arrays(t, phase_values=not fast)
+    shapes = [list(layer["weights"].shape) for layer in layers]
+    arrays: list[tuple[str, str, np.ndarray]] = []
     for name in LAYER_FIELDS:  # one block per kind: every layer's array, input side first
-        if layers[0][name] is None or (fast and name in PHASE_FIELDS):
+        if layers[0][name] is None:
             continue
         dtype = "f4" if fast and name not in EXACT_FIELDS else "f8"
         arrays.append((name, dtype, np.concatenate([np.ravel(layer[name]) for layer in layers])))

@@ -27,6 +27,8 @@ class Settings(BaseModel):
     neuron_map_size: int = Field(24, ge=2)
     live_neuron_map_size: int = Field(15, ge=2, description="neuron map side in binary frames at full pace")
     slice_seconds: float = Field(0.02, gt=0, description="compute slice while playing")
+    ws_deflate: bool = Field(False, description="compress WebSocket messages (permessage-deflate): frames about "
+                                                "40%% smaller, for ~1.7 ms of server CPU each")
     workers: int = Field(1, ge=1, le=64, description="server processes on the port (more than one needs a Redis store)")
     store: str = Field("memory", pattern=r"^(memory|rediss?://\S+)$",
                        description="where sessions live: memory, or redis://host:port/db (shared by workers and hosts)")

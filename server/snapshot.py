@@ -38,16 +38,17 @@ def _layer_mean(values, l):
         return values[l].mean(axis=0)
 
 
-def layer_arrays(trainer) -> list[dict]:
+def layer_arrays(trainer, phase_values: bool = True) -> list[dict]:
     """Every layer's parameters and latest phase results, as float64 arrays (None before that phase).
 
     One dict per weight matrix, input side first: ``weights (fan_in, fan_out)``, ``biases (fan_out,)``,
     their gradients and the step just taken, and the batch means ``z``, ``a``, ``delta`` of the neurons
-    it feeds. The JSON State and the binary frame both read these, so the names live here only.
+    it feeds (None without ``phase_values``: a frame at full pace leaves them out). The JSON State and the
+    binary frame both read these, so the names live here only.
     """
     grads = trainer.gradients.grads if trainer.gradients is not None else None
     steps = trainer.steps
-    cache = trainer.cache
+    cache = trainer.cache if phase_values else None
     layers = []
     for l in range(len(trainer.params) // 2):
         layers.append({
@@ -59,7 +60,7 @@ def layer_arrays(trainer) -> list[dict]:
             "z": _layer_mean(cache.z, l + 1) if cache else None,
             "a": _layer_mean(cache.a, l + 1) if cache else None,
             "delta": _layer_mean(trainer.gradients.dz, l + 1) * np.float64(len(trainer.x_batch))
-            if trainer.gradients is not None else None,
+            if phase_values and trainer.gradients is not None else None,
         })
     return layers
 

@@ -35,7 +35,7 @@ def test_every_numeric_setting_is_a_flag(capsys):
         main(["--help"])
     usage = capsys.readouterr().out
     for name, field in Settings.model_fields.items():
-        if field.annotation in (int, float, str):
+        if field.annotation in (int, float, str, bool):
             assert f"--{name.replace('_', '-')}" in usage
 
 
@@ -58,3 +58,16 @@ def test_more_workers_without_a_shared_store_stop_the_server_with_the_reason(cap
     with pytest.raises(SystemExit) as stopped:
         main(["--workers", "2"])
     assert "shared store" in str(stopped.value.code)
+
+
+@pytest.mark.parametrize("argv, env, deflate", [([], None, False), (["--ws-deflate"], None, True),
+                                                ([], "1", True), (["--no-ws-deflate"], "true", False)])
+def test_frame_compression_is_off_unless_asked_for(monkeypatch, argv, env, deflate):
+    """Deflating a frame costs more CPU than building it; a slow link can ask for it (docs/deploy.md)."""
+    import uvicorn
+    ran = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(options))
+    if env is not None:
+        monkeypatch.setenv("PLAYGROUND_WS_DEFLATE", env)
+    main(["--port", "8123", *argv])
+    assert ran["ws_per_message_deflate"] is deflate and ran["port"] == 8123
