@@ -195,14 +195,21 @@ def frame_costs(repeats: int = 200) -> None:
             work()
         return (time.thread_time() - began) / repeats * 1000
 
+    from server.allocator import keep_freed_memory
+
     settings = Settings()
     nets = {"spiral 8,8,8 x 5 features": CONFIG,
             "spiral 8x6 x all features": {"dataset": "spiral", "hidden_layers": [8] * 6,
                                           "features": ["x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY"]}}
+    sessions = {}
     for name, config in nets.items():
-        session = Session("bench", Config.model_validate({**config, "seed": "frames"}), View())
+        session = sessions[name] = Session("bench", Config.model_validate({**config, "seed": "frames"}), View())
         session.step(50)
         session.playing = True
+        frame = cpu_ms(lambda: frames.binary_frame(session, settings))
+        print(f"frame build, {name}, the C library's default allocator: {frame:.2f} ms", flush=True)
+    keep_freed_memory()  # as the server does (server/allocator.py): from here on, as the server builds them
+    for name, session in sessions.items():
         frame = cpu_ms(lambda: frames.binary_frame(session, settings))
         maps = cpu_ms(lambda: snapshot.heatmap_bytes(session.trainer, settings.heatmap_size, settings.neuron_map_size))
         old_maps = cpu_ms(lambda: float64_maps(session.trainer, settings.heatmap_size, settings.neuron_map_size))

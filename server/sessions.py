@@ -67,6 +67,7 @@ class Session:
     def restore(self, session_id: str, config: Config, view: View, trainer: Trainer) -> None:
         """Take ``trainer`` and fresh play state (server.stored then sets the saved play state)."""
         self.id, self.config, self.view, self.trainer = session_id, config, view, trainer
+        self._hash_texts = None  # (config, view, their hash texts): see _setup_texts
         self.touched = time.monotonic()
         self.revision = 0  # bumped on every change a viewer should see
         self.playing = False
@@ -86,9 +87,16 @@ class Session:
     def share_hash(self, with_step: bool = False) -> str:
         """The setup's hash; ``with_step``: plus step=N and, mid-iteration, the phase it stands at."""
         mid = with_step and self.trainer.phase in urlstate.MID_PHASES
-        return urlstate.format_hash(self.config, self.view,
-                                    step=self.trainer.step_count if with_step else 0,
-                                    resets=self.trainer.resets, phase=self.trainer.phase if mid else None)
+        return urlstate.join_hash(self._setup_texts(), step=self.trainer.step_count if with_step else 0,
+                                  resets=self.trainer.resets, phase=self.trainer.phase if mid else None)
+
+    def _setup_texts(self) -> list:
+        """The hash's texts for this config and view (kept until either is replaced: every frame carries
+        the trained link)."""
+        kept = self._hash_texts
+        if kept is None or kept[0] is not self.config or kept[1] is not self.view:
+            kept = self._hash_texts = (self.config, self.view, urlstate.setup_texts(self.config, self.view))
+        return kept[2]
 
     def advance_to(self, phase: str | None) -> None:
         """Run single phases until the last completed one is ``phase`` (a share hash's phase=…)."""

@@ -421,17 +421,40 @@ def format_hash(config: dict | Config, view: dict | View | None = None, step: in
     (hidden names deduplicated; a hidden input feature must not be selected; noise at most 80)."""
     c = config if isinstance(config, Config) else Config.model_validate(config)
     v = view if isinstance(view, View) else View.model_validate(view or {})
-    replay = {"step": step, "resets": resets, "phase": phase}
-    sources = {"config": c, "view": v}
-    pairs: list[tuple[str, object]] = []
+    return join_hash(setup_texts(c, v), step, resets, phase)
+
+
+def setup_texts(config: Config, view: View) -> list[str | Key]:
+    """The hash's ``key=value`` texts in order, as far as the setup decides them; a replay key (resets,
+    step, phase) stands as its Key, for ``join_hash`` to write. A session keeps these while its setup
+    stays, so the trained link every frame carries costs a join, not a walk of the table."""
+    sources = {"config": config, "view": view}
+    texts: list[str | Key] = []
     for key in KEYS.values():
+        if key.field is not None and key.field.startswith("replay."):
+            texts.append(key)
+            continue
         if key.write is not None:
-            value = key.write(c, v, replay)
+            value = key.write(config, view, {})
         else:
             part, _, name = key.field.rpartition(".")
             value = getattr(sources[part or "config"], name)
         if value is not None:
-            pairs.append((key.name, value))
-    names = [n for n in dict.fromkeys(v.hidden) if CONTROL_NAME.fullmatch(n)][:MAX_HIDDEN]
-    pairs += [(name + HIDE_SUFFIX, True) for name in names]
-    return "&".join(f"{key}={url_text(value)}" for key, value in pairs)
+            texts.append(f"{key.name}={url_text(value)}")
+    names = [n for n in dict.fromkeys(view.hidden) if CONTROL_NAME.fullmatch(n)][:MAX_HIDDEN]
+    texts += [f"{name}{HIDE_SUFFIX}={url_text(True)}" for name in names]
+    return texts
+
+
+def join_hash(texts: list[str | Key], step: int = 0, resets: int = 0, phase: str | None = None) -> str:
+    """``setup_texts`` with the replay keys written in (each as its Key writes it)."""
+    replay = {"step": step, "resets": resets, "phase": phase}
+    out = []
+    for text in texts:
+        if isinstance(text, Key):
+            value = text.write(None, None, replay)
+            if value is not None:
+                out.append(f"{text.name}={url_text(value)}")
+        else:
+            out.append(text)
+    return "&".join(out)

@@ -87,3 +87,24 @@ def test_the_store_makes_room_by_evicting_the_least_recently_used():
         assert await store.get(first.id) is first and await store.get(third.id) is third
         assert await store.get(second.id) is None and len(store) == 2
     run_async(scenario())
+
+
+def test_the_share_hash_follows_every_change_of_setup_step_and_phase():
+    """The session keeps its setup's hash texts between frames: each link must still be the canonical one."""
+    from server import urlstate
+    session = make()
+
+    def canonical(with_step: bool) -> str:
+        mid = with_step and session.trainer.phase in urlstate.MID_PHASES
+        return urlstate.format_hash(session.config.model_dump(), session.view.model_dump(),
+                                    step=session.trainer.step_count if with_step else 0,
+                                    resets=session.trainer.resets, phase=session.trainer.phase if mid else None)
+    for change in (lambda: None, lambda: session.step(7), lambda: session.advance_phase(2),
+                   lambda: session.configure({"learning_rate": 0.3}, None, SETTINGS),
+                   lambda: session.configure({}, {"hide_text": True, "hidden": ["learningRate"]}, SETTINGS),
+                   session.reset, lambda: session.step(2)):
+        change()
+        for with_step in (False, True):
+            assert session.share_hash(with_step) == canonical(with_step)
+    assert "learningRate=0.3" in session.share_hash() and "hideText=true" in session.share_hash()
+    assert "resets=1" in session.share_hash(True) and "step=2" in session.share_hash(True)
