@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Annotated, Any, Literal, Optional, Union
 
@@ -21,6 +22,9 @@ from server.live_probes import Probes, ProbeStream
 from server.limits import LimitError
 from server.schemas import ParameterEdit
 from server.sessions import Session
+
+log = logging.getLogger(__name__)
+INTERNAL_ERROR = 1011  # the close code of a socket whose frames failed on the server
 
 router = APIRouter()
 
@@ -146,6 +150,7 @@ class Connection:
             await self.send_frame(*await player.frame(s, self.frame))
             player.resume(s)
             sender = asyncio.create_task(self.send_frames())
+            sender.add_done_callback(self._frames_stopped)
             while True:
                 try:
                     text = await self.websocket.receive_text()
@@ -181,6 +186,15 @@ class Connection:
                 await self.follow_with_probes()
             except (WebSocketDisconnect, RuntimeError):
                 return  # the socket closed under us; run() cleans up
+
+    def _frames_stopped(self, sender: asyncio.Task) -> None:
+        """A frame sender that failed must not leave a page waiting on a silent socket: the error goes to
+        the log and the socket closes as an internal error (1011), so the page reconnects and gets frames
+        from a new sender."""
+        if sender.cancelled() or sender.exception() is None:
+            return
+        log.error("live frames of session %s stopped", self.session.id, exc_info=sender.exception())
+        asyncio.ensure_future(self.websocket.close(code=INTERNAL_ERROR))
 
     def frame(self) -> tuple[int, bytes | dict]:
         """The latest state as a frame in this connection's format, with the revision it shows."""

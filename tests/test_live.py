@@ -253,3 +253,19 @@ def test_paced_play_stops_as_diverged_at_a_million_times_the_first_loss(client):
             frame = receive(ws, "frame")
     loss = frame["state"]["loss"]["train"]
     assert frame["state"]["status"] == "diverged" and (loss is None or loss > 1e6 * start)
+
+
+def test_a_frame_sender_that_fails_closes_the_socket_so_the_page_reconnects(client, session, monkeypatch, caplog):
+    from server.live import INTERNAL_ERROR, Connection
+
+    def broken(self):
+        raise ValueError("a bug in building what follows a frame")
+    monkeypatch.setattr(Connection, "follow_with_probes", broken)
+    with live(client, session) as ws:
+        opened(ws)
+        ws.send_text(json.dumps({"type": "play"}))
+        with pytest.raises(WebSocketDisconnect) as closed:
+            for _ in range(200):
+                ws.receive_text()
+        assert closed.value.code == INTERNAL_ERROR
+    assert "live frames of session" in caplog.text and "a bug in building" in caplog.text
