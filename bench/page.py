@@ -4,7 +4,8 @@
 
 Starts our server and a static file server for the unmodified TFP build (../shared/anchors/
 tensorflow-playground/, or --tfp DIR), opens both with the same hash, and prints for every net:
-live epochs/s and our ratio to TFP, output-plot repaints per second, Step click → repaint p50/p90,
+live epochs/s (ours with the speed slider at its last position, as fast as the server goes; TFP has
+one speed, an epoch per animation frame) and our ratio to TFP, output-plot repaints per second, Step click → repaint p50/p90,
 and the bytes of our live frames. Plays are interleaved (ours, TFP, ours, TFP, …) so a busy machine
 slows both alike. It prints figures; it never passes or fails on time.
 
@@ -33,7 +34,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-TFP_DIR = ROOT.parent.parent / "shared" / "anchors" / "tensorflow-playground"
+# ../shared beside the checkout (or beside the folder of worktrees a checkout may sit in)
+TFP_DIR = next((d for d in (ROOT.parent / "shared" / "anchors" / "tensorflow-playground",
+                            ROOT.parent.parent / "shared" / "anchors" / "tensorflow-playground") if d.is_dir()),
+               ROOT.parent / "shared" / "anchors" / "tensorflow-playground")
 CHROMIUM = "/usr/bin/chromium"
 ALL = "x=true&y=true&xTimesY=true&xSquared=true&ySquared=true&sinX=true&sinY=true&cosX=false&cosY=false"
 XY = "x=true&y=true&xTimesY=false&xSquared=false&ySquared=false&sinX=false&sinY=false&cosX=false&cosY=false"
@@ -135,6 +139,10 @@ class Side:
         else:
             self.page.wait_for_selector(self.canvas, timeout=60_000)
         self.page.evaluate("sel => (window.__bench.target = document.querySelector(sel))", self.canvas)
+        if name == "ours":  # live training as fast as the server goes: the speed slider's last position
+            self.page.evaluate("""() => { const speed = document.querySelector('#speed');
+                speed.value = speed.max; speed.dispatchEvent(new Event('input'));
+                speed.dispatchEvent(new Event('change')); }""")
         self.live: list[tuple[float, float]] = []  # (epochs/s, repaints/s) per play
         self.steps: list[float] = []
 

@@ -60,7 +60,7 @@ const startMain = () => startPage(({ bus, app, invalidate, registries, limits, a
     new PhaseCaption(byId("phase-caption"), bus),
     new Inspector(byId("inspector"), bus),
     new OutputView(byId("output"), bus, registries),
-    new MiniOutput(byId("mini-output"), byId("output-heatmap")), // after OutputView: it copies its plot
+    new MiniOutput(byId("mini-output"), byId("output-heatmap"), invalidate), // after OutputView: it copies its plot
     new SamplePicker(byId("output").querySelector(".output-plot"), bus),
     new OwnDataPanel(byId("own-data"), bus, pen, invalidate),
     new PointEditor(byId("output").querySelector(".output-plot"), bus, pen),

@@ -55,6 +55,14 @@ export function linkPath(from, to, nodeSize = NODE_SIZE) {
   return `M${x0},${y0} C${mid},${y0} ${mid},${y1} ${x1},${y1}`;
 }
 
+/** The point at parameter `t` (0 at the start, 1 at the end) of the curve `linkPath` draws between the
+ * `ends` {x0, y0, mid, x1, y1}: computed, not measured, so placing a label reads no layout. */
+export function linkPoint({ x0, y0, mid, x1, y1 }, t) {
+  const u = 1 - t;
+  const a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t;
+  return { x: a * x0 + (b + c) * mid + d * x1, y: (a + b) * y0 + (c + d) * y1 };
+}
+
 /** TFP's link width: 1 + 9·|w|/5 px, clamped to 1–10 px. */
 export function linkWidth(weight) {
   if (!Number.isFinite(weight)) return 1;

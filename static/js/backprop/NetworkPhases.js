@@ -11,7 +11,7 @@
  */
 import { cssColor } from "../colors.js";
 import { el, setText, svgEl } from "../dom.js";
-import { linkWidth } from "../networkLayout.js";
+import { linkPoint, linkWidth } from "../networkLayout.js";
 import { formatTile, formatValue } from "../format.js";
 import { stepLabels } from "./phaseView.js";
 
@@ -131,12 +131,11 @@ export class NetworkPhases {
     const shown = labels.length > MAX_STEP_LABELS
       ? [...labels].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, MAX_STEP_LABELS) : labels;
     const wanted = new Set(shown.map(({ layer, i, j }) => `${layer}:${i}:${j}`));
-    for (const { path, layer, i, j } of this.view.links) {
+    for (const { ends, layer, i, j } of this.view.links) {
       if (!wanted.has(`${layer}:${i}:${j}`)) continue;
       const value = labels.find((l) => l.layer === layer && l.i === i && l.j === j).value;
-      const length = path.getTotalLength();
       const fanOut = this.tiles[layer + 1]?.length ?? 1;
-      const at = path.getPointAtLength(length * (0.3 + 0.4 * (fanOut > 1 ? j / (fanOut - 1) : 0.5))); // spread by target
+      const at = linkPoint(ends, 0.3 + 0.4 * (fanOut > 1 ? j / (fanOut - 1) : 0.5)); // spread by target
       const label = svgEl("text", { x: at.x.toFixed(1), y: (at.y - 3).toFixed(1), class: "network-phases-step",
         "data-layer": layer, "data-i": i, "data-j": j, "data-value": String(value) });
       label.textContent = `Δ${formatTile(value)}`;
