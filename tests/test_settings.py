@@ -71,3 +71,17 @@ def test_frame_compression_is_off_unless_asked_for(monkeypatch, argv, env, defla
         monkeypatch.setenv("PLAYGROUND_WS_DEFLATE", env)
     main(["--port", "8123", *argv])
     assert ran["ws_per_message_deflate"] is deflate and ran["port"] == 8123
+
+
+def test_the_server_keeps_blas_to_one_thread_unless_told_otherwise():
+    """All NumPy work runs on one compute lane; BLAS threads beside it only contend (server/__init__.py)."""
+    import os
+    import subprocess
+    import sys
+    code = "import server, os; print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.split() == ["1", "1"]
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.split() == ["2", "1"]
