@@ -5,9 +5,13 @@ Each optimizer updates a list of parameter arrays in place and returns the step 
 single-tensor CPU implementations in the same order; float64 results agree with PyTorch to within a
 few ulps per step (PyTorch's kernels fuse multiply-adds, NumPy rounds each operation), as measured by
 bench/torch_parity.py where PyTorch is installed.
+
+``out`` (optional, one array per parameter) is where the steps are written instead of new arrays; the
+values are the same either way.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, fields
 from typing import Callable
@@ -20,7 +24,7 @@ Array = np.ndarray
 _DEFAULTS = TrainConfig()  # the one source of default values
 
 
-@dataclass
+@dataclass(frozen=True)
 class Hyper:
     """Hyperparameters (the training config's fields of the same names); an optimizer ignores those it
     does not use."""
@@ -36,6 +40,12 @@ class Hyper:
     def of(cls, config: TrainConfig) -> "Hyper":
         return cls(*(getattr(config, f.name) for f in fields(cls)))
 
+    @functools.cached_property
+    def descent(self) -> Array:
+        """−η, the factor a step takes the gradient by, as a float64 0-d array: NumPy multiplies by it in
+        less time than by the Python float (same value)."""
+        return np.array(-self.learning_rate)
+
 
 @dataclass
 class OptimizerState:
@@ -45,10 +55,10 @@ class OptimizerState:
     buffers: dict[str, list[Array]] = field(default_factory=dict)
 
 
-def _sgd(params, grads, state, h):
-    rate, steps = -h.learning_rate, []
-    for p, g in zip(params, grads):
-        d = rate * g
+def _sgd(params, grads, state, h, out):
+    rate, steps = h.descent, []
+    for p, g, o in zip(params, grads, out):
+        d = np.multiply(rate, g, o)
         p += d
         steps.append(d)
     return steps
@@ -67,19 +77,23 @@ def _momentum_buffers(grads, state, h):
     return bufs
 
 
-def _momentum(params, grads, state, h):
+def _momentum(params, grads, state, h, out):
     bufs = _momentum_buffers(grads, state, h)
-    steps = [-h.learning_rate * b for b in bufs]
+    steps = [np.multiply(h.descent, b, o) for b, o in zip(bufs, out)]
     for p, d in zip(params, steps):
         p += d
     return steps
 
 
-def _nesterov(params, grads, state, h):
+def _nesterov(params, grads, state, h, out):
     bufs = _momentum_buffers(grads, state, h)
-    steps = [-h.learning_rate * (g + h.momentum * b) for g, b in zip(grads, bufs)]
-    for p, d in zip(params, steps):
+    steps = []
+    for p, g, b, o in zip(params, grads, bufs, out):
+        d = np.multiply(h.momentum, b, o)  # −η (g + μ b)
+        np.add(g, d, d)
+        np.multiply(h.descent, d, d)
         p += d
+        steps.append(d)
     return steps
 
 
@@ -91,13 +105,13 @@ def _zeros_buffers(name, params, state):
     return bufs
 
 
-def _rmsprop(params, grads, state, h):
+def _rmsprop(params, grads, state, h, out):
     square_avg = _zeros_buffers("square_avg", params, state)
     steps = []
-    for p, g, v in zip(params, grads, square_avg):
+    for p, g, v, o in zip(params, grads, square_avg, out):
         v *= h.alpha
         v += (1.0 - h.alpha) * (g * g)
-        d = -h.learning_rate * g / (np.sqrt(v) + h.eps)
+        d = np.divide(-h.learning_rate * g, np.sqrt(v) + h.eps, o)
         p += d
         steps.append(d)
     return steps
@@ -110,19 +124,19 @@ def _lerp(start: Array, end: Array, weight: float) -> Array:
     return end - (end - start) * (1.0 - weight)
 
 
-def _adam(params, grads, state, h):
+def _adam(params, grads, state, h, out):
     exp_avg = _zeros_buffers("exp_avg", params, state)
     exp_avg_sq = _zeros_buffers("exp_avg_sq", params, state)
     t = state.t
     step_size = h.learning_rate / (1.0 - h.beta1**t)
     bias_correction2_sqrt = math.sqrt(1.0 - h.beta2**t)
     steps = []
-    for p, g, m, v in zip(params, grads, exp_avg, exp_avg_sq):
+    for p, g, m, v, o in zip(params, grads, exp_avg, exp_avg_sq, out):
         m[...] = _lerp(m, g, 1.0 - h.beta1)
         v *= h.beta2
         v += (1.0 - h.beta2) * (g * g)
         denom = np.sqrt(v) / bias_correction2_sqrt + h.eps
-        d = -step_size * m / denom
+        d = np.divide(-step_size * m, denom, o)
         p += d
         steps.append(d)
     return steps
@@ -133,7 +147,7 @@ class Optimizer:
     name: str
     label: str
     rule: str
-    update: Callable[[list[Array], list[Array], OptimizerState, Hyper], list[Array]]
+    update: Callable[[list[Array], list[Array], OptimizerState, Hyper, list], list[Array]]
 
 
 OPTIMIZERS: dict[str, Optimizer] = {
@@ -149,7 +163,9 @@ OPTIMIZERS: dict[str, Optimizer] = {
 }
 
 
-def apply(name: str, params: list[Array], grads: list[Array], state: OptimizerState, h: Hyper) -> list[Array]:
-    """One optimizer step on ``params`` in place; returns the steps taken (same shapes)."""
+def apply(name: str, params: list[Array], grads: list[Array], state: OptimizerState, h: Hyper,
+          out: list[Array] | None = None) -> list[Array]:
+    """One optimizer step on ``params`` in place; returns the steps taken (same shapes), written into
+    ``out`` when given."""
     state.t += 1
-    return OPTIMIZERS[name].update(params, grads, state, h)
+    return OPTIMIZERS[name].update(params, grads, state, h, out or [None] * len(params))

@@ -7,6 +7,9 @@ mean of ``l_n`` over the mini-batch, so its gradient is ``dl/dz / N``.
 
 Per-sample loss for C outputs averages over the C outputs, so the cost equals ``nn.MSELoss`` /
 ``nn.L1Loss`` with ``reduction="mean"`` over all N·C elements.
+
+As for the activations, ``f``, ``backward`` and a loss's ``grad`` take an optional ``out`` array the result
+is written into (same values bit for bit; softmax allocates regardless).
 """
 from __future__ import annotations
 
@@ -25,20 +28,24 @@ class Output:
     name: str
     label: str
     formula: str  # y_hat as a function of z, for a learner
-    f: Callable[[Array], Array]
-    backward: Callable[[Array, Array, Array], Array]  # (z, y_hat, d y_hat) -> dz
+    f: Callable[..., Array]  # (z, out=None) -> y_hat
+    backward: Callable[..., Array]  # (z, y_hat, d y_hat, out=None) -> dz
     targets: Callable[[Array, int], Array]  # (labels (N,), C) -> T (N, C)
     problems: tuple[str, ...]
 
 
 def _elementwise_backward(name: str) -> Callable[[Array, Array, Array], Array]:
     df = ACTIVATIONS[name].df
-    return lambda z, y_hat, d_y_hat: d_y_hat * df(z, y_hat)
+    return lambda z, y_hat, d_y_hat, out=None: np.multiply(d_y_hat, df(z, y_hat), out)
 
 
-def _softmax_backward(z: Array, y_hat: Array, d_y_hat: Array) -> Array:
+def _softmax_backward(z: Array, y_hat: Array, d_y_hat: Array, out: Array | None = None) -> Array:
     # Jacobian of softmax: dz_i = s_i (g_i - sum_k g_k s_k).
-    return y_hat * (d_y_hat - (d_y_hat * y_hat).sum(axis=1, keepdims=True))
+    return np.multiply(y_hat, d_y_hat - (d_y_hat * y_hat).sum(axis=1, keepdims=True), out)
+
+
+def _softmax(z: Array, out: Array | None = None) -> Array:
+    return softmax(z)
 
 
 def _column(labels: Array, num_outputs: int) -> Array:
@@ -58,11 +65,11 @@ OUTPUTS: dict[str, Output] = {
     for o in (
         Output("sigmoid", "Sigmoid (labels 0/1)", "σ(z)", ACTIVATIONS["sigmoid"].f,
                _elementwise_backward("sigmoid"), _column, ("classification",)),
-        Output("tanh", "Tanh (labels ±1)", "tanh(z)", np.tanh,
+        Output("tanh", "Tanh (labels ±1)", "tanh(z)", ACTIVATIONS["tanh"].f,
                _elementwise_backward("tanh"), _signed_column, ("classification",)),
-        Output("softmax", "Softmax (class index)", "softmax of every output's z", softmax,
+        Output("softmax", "Softmax (class index)", "softmax of every output's z", _softmax,
                _softmax_backward, _one_hot, ("classification",)),
-        Output("linear", "Linear", "z", lambda z: z,
+        Output("linear", "Linear", "z", ACTIVATIONS["linear"].f,
                _elementwise_backward("linear"), _column, ("regression",)),
     )
 }
@@ -75,37 +82,37 @@ def num_outputs(output: str, num_classes: int) -> int:
 
 @dataclass(frozen=True)
 class Loss:
-    """``value(z, y_hat, T) -> l (N,)`` and ``grad(z, y_hat, T, output) -> dl/dz (N, C)``."""
+    """``value(z, y_hat, T) -> l (N,)`` and ``grad(z, y_hat, T, output, out=None) -> dl/dz (N, C)``."""
 
     name: str
     label: str
     formula: str
     value: Callable[[Array, Array, Array], Array]
-    grad: Callable[[Array, Array, Array, Output], Array]
+    grad: Callable[..., Array]
 
 
 def _mse(z, y_hat, T):
     return ((y_hat - T) ** 2).mean(axis=1)
 
 
-def _mse_grad(z, y_hat, T, output):
-    return output.backward(z, y_hat, 2.0 * (y_hat - T) / T.shape[1])
+def _mse_grad(z, y_hat, T, output, out=None):
+    return output.backward(z, y_hat, 2.0 * (y_hat - T) / T.shape[1], out)
 
 
 def _half_mse(z, y_hat, T):
     return 0.5 * ((y_hat - T) ** 2).mean(axis=1)
 
 
-def _half_mse_grad(z, y_hat, T, output):
-    return output.backward(z, y_hat, (y_hat - T) / T.shape[1])
+def _half_mse_grad(z, y_hat, T, output, out=None):
+    return output.backward(z, y_hat, (y_hat - T) / T.shape[1], out)
 
 
 def _mae(z, y_hat, T):
     return np.abs(y_hat - T).mean(axis=1)
 
 
-def _mae_grad(z, y_hat, T, output):
-    return output.backward(z, y_hat, np.sign(y_hat - T) / T.shape[1])
+def _mae_grad(z, y_hat, T, output, out=None):
+    return output.backward(z, y_hat, np.sign(y_hat - T) / T.shape[1], out)
 
 
 def _cross_entropy(z, y_hat, T):
@@ -114,9 +121,9 @@ def _cross_entropy(z, y_hat, T):
     return -(T * log_softmax(z)).sum(axis=1)  # CrossEntropyLoss on the logits
 
 
-def _cross_entropy_grad(z, y_hat, T, output):
+def _cross_entropy_grad(z, y_hat, T, output, out=None):
     # Both forms differentiate to prediction minus target with respect to the logits.
-    return y_hat - T
+    return np.subtract(y_hat, T, out)
 
 
 LOSSES: dict[str, Loss] = {

@@ -8,9 +8,14 @@
 A training iteration is written once, as four kernels (``_forward``, ``_loss``, ``_backward``, ``_update``)
 that read and write the trainer's fields. The public phases run one kernel each and leave its results for
 viewers; ``step(n)`` runs the same kernels back to back, skipping only what nobody reads between two
-iterations (the per-sample losses, d cost / d x). Nothing here raises or warns on divergence: a non-finite
-output or parameter, or a loss that is not finite or exceeds ``DIVERGENCE`` × the loss at the start of the
-run (``diverging``), sets ``status = "diverged"`` and stepping stops until ``reset``.
+iterations (the per-sample losses, d cost / d x), and has them write into arrays it keeps for the call
+(``network.Buffers`` per batch size, and the step on θ) instead of new ones: the same operations, so the
+same values bit for bit, without the allocations. A call's arrays are its own, so what an earlier call left
+on the trainer (the cache, gradients, step a viewer may still hold) is never overwritten.
+
+Nothing here raises or warns on divergence: a non-finite output or parameter, or a loss that is not finite
+or exceeds ``DIVERGENCE`` × the loss at the start of the run (``diverging``), sets ``status = "diverged"``
+and stepping stops until ``reset``.
 
 The trainer's state is plain fields: ``config``, ``resets``, ``theta`` (all parameters; ``params`` are
 views of it), ``opt_state``, ``batches`` (order, generator, cursor), ``step_count``, ``epoch``, ``status``,
@@ -232,17 +237,19 @@ class Trainer:
         if ran >= n or self.status != "ok":
             return ran
         forward, backward, update = self._forward, self._backward, self._update
+        buffers: dict[int, network.Buffers] = {}  # this call's arrays, by batch size (an epoch's last may be short)
+        step_out = [np.empty_like(self.theta)]
         whole, diverged = 0, False
         with np.errstate(all="ignore"):
             while ran < n:
-                forward()
+                batch = forward(True, buffers)
                 if ran % CHECK_EVERY == 0:
                     self._loss()
                     if self.diverging(self.cost):
                         diverged = True
                         break
-                backward(input_grad=False)
-                update()
+                backward(False, batch)
+                update(step_out)
                 ran, whole = ran + 1, whole + 1
             if whole and not diverged:  # the last iteration's losses, as its loss phase leaves them
                 self._loss()
@@ -259,24 +266,32 @@ class Trainer:
         return ran
 
     # ----- one training iteration: the kernels ----------------------------------------------------
-    def _forward(self, new_batch: bool = True) -> None:
+    def _forward(self, new_batch: bool = True, buffers: dict[int, network.Buffers] | None = None
+                 ) -> network.Buffers | None:
+        """With ``buffers`` (batch size -> ``network.Buffers``, filled as sizes come) the pass writes into
+        the set for this batch's size, which it returns for the backward pass."""
         if new_batch:
             self.batch_index, self.x_batch, self.t_batch, self._epoch_done = self.batches.next(
                 self.X_train, self.T_train)
-        self.cache = self.objective.forward(self.params, self.x_batch)
+        batch = None
+        if buffers is not None:
+            size = len(self.x_batch)
+            batch = buffers.get(size) or buffers.setdefault(size, network.Buffers(self.sizes, size))
+        self.cache = self.objective.forward(self.params, self.x_batch, batch)
+        return batch
 
     def _loss(self) -> None:
         self.losses = self.objective.losses(self.cache, self.t_batch)
         self.cost = float(self.losses.mean())
 
-    def _backward(self, input_grad: bool) -> None:
+    def _backward(self, input_grad: bool, buffers: network.Buffers | None = None) -> None:
         self.gradients = self.objective.gradients(self.params, self.cache, self.t_batch, input_grad,
-                                                  out=self._grad_views)
+                                                  self._grad_views, buffers)
 
-    def _update(self) -> None:
-        """The optimizer's step on θ from the flat gradient, and the iteration counted."""
+    def _update(self, out: list[Array] | None = None) -> None:
+        """The optimizer's step on θ from the flat gradient (into ``out``), and the iteration counted."""
         self.step_flat = optimizers.apply(self.config.optimizer, [self.theta], [self._grad_flat],
-                                          self.opt_state, self.hyper)[0]
+                                          self.opt_state, self.hyper, out)[0]
         self.step_count += 1
         if self._epoch_done:
             self.epoch += 1

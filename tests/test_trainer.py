@@ -243,6 +243,48 @@ def test_phases_and_step_give_identical_params(optimizer, regularization):
     assert params_bytes(phased.params) == params_bytes(stepped.params)
 
 
+HEADS = [("classification", "circle", "sigmoid", "cross_entropy"), ("classification", "xor", "tanh", "mae"),
+         ("classification", "spiral3", "softmax", "cross_entropy"), ("classification", "spiral3", "softmax", "mse"),
+         ("regression", "reg-plane", "linear", "half_mse")]
+
+
+@pytest.mark.parametrize("batch_size", [1, 7])
+@pytest.mark.parametrize("head", range(len(HEADS)))
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear", "leaky_relu"])
+def test_step_writing_into_its_buffers_computes_what_the_phases_compute(activation, head, batch_size):
+    """step(n) writes into arrays it keeps for the call, the phases into new ones: the bytes agree, NaN sign
+    bits included: at the larger learning rates the run diverges, and step(n) goes on with NaN until its next
+    divergence check (7 rows: an epoch's last batch is shorter)."""
+    problem, dataset, output, loss = HEADS[head]
+    for rate in (0.05, 3.0, 40.0):
+        config = TrainConfig(problem=problem, dataset=dataset, output=output, loss=loss, activation=activation,
+                             hidden_layers=(5, 1, 3), batch_size=batch_size, num_samples=60, learning_rate=rate,
+                             optimizer="momentum", seed=f"{activation}{head}")
+        phased, stepped = Trainer(config), Trainer(config)
+        ran = stepped.step(1) + stepped.step(45)
+        run_phases(phased, ran)
+        assert stepped.theta.tobytes() == phased.theta.tobytes()
+        assert params_bytes(stepped.opt_state.buffers["momentum"]) == params_bytes(phased.opt_state.buffers["momentum"])
+        if stepped.status == "ok":
+            assert params_bytes(stepped.cache.a[1:] + stepped.cache.z[1:]) == params_bytes(phased.cache.a[1:] + phased.cache.z[1:])
+            assert params_bytes(stepped.gradients.dz[1:] + stepped.gradients.da[1:-1]) == \
+                params_bytes(phased.gradients.dz[1:] + phased.gradients.da[1:-1])
+            assert stepped.step_flat.tobytes() == phased.step_flat.tobytes()
+
+
+def test_a_step_call_leaves_what_an_earlier_call_left_alone():
+    """What a step(n) call leaves for viewers lives in that call's own arrays: the next call writes elsewhere."""
+    trainer = Trainer(BASE.changed(batch_size=7))
+    trainer.step(5)
+    left = [trainer.cache.a, trainer.cache.z[1:], trainer.gradients.dz[1:], [trainer.step_flat]]
+    kept = [[array.copy() for array in arrays] for arrays in left]
+    cache, gradients = trainer.cache, trainer.gradients
+    trainer.step(60)  # crosses an epoch: a short batch too
+    assert trainer.cache is not cache and trainer.gradients is not gradients
+    for arrays, copies in zip(left, kept):
+        assert params_bytes(arrays) == params_bytes(copies)
+
+
 @pytest.mark.parametrize("n", [1, 3])
 @pytest.mark.parametrize("done", ["forward", "loss", "backward"])
 def test_step_finishes_a_phased_iteration_first(done, n):
