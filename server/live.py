@@ -180,7 +180,10 @@ class Connection:
             if self.session.revision <= self.sent_revision:
                 continue  # a command's answer carried this revision while we slept
             revision, frame = await self.player.frame(self.session, self.frame)
-            due = time.monotonic() + self.player.frame_interval(self.fps)
+            # the next frame is due one interval after this one was: the wait for a training slice to end
+            # does not add to the period (a frame late by more than an interval is not made up for)
+            now, interval = time.monotonic(), self.player.frame_interval(self.fps)
+            due = due + interval if now - due < interval else now + interval
             try:
                 await self.send_frame(revision, frame)  # a slow client holds up only its own next frame
                 await self.follow_with_probes()

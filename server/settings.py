@@ -22,7 +22,7 @@ class Settings(BaseModel):
     max_sessions: int = Field(200, ge=1)
     session_ttl: float = Field(3600.0, gt=0, description="seconds an idle session lives")
     max_message_bytes: int = Field(1_000_000, ge=1024, description="WebSocket message and request body")
-    frame_rate: float = Field(30.0, gt=0, le=120, description="live frames per second")
+    frame_rate: float = Field(60.0, gt=0, le=120, description="live frames per second (a browser paints 60)")
     heatmap_size: int = Field(100, ge=2)
     neuron_map_size: int = Field(24, ge=2)
     live_neuron_map_size: int = Field(15, ge=2, description="neuron map side in binary frames at full pace")

@@ -12,7 +12,7 @@ def test_defaults_bind_to_loopback_and_bound_every_size():
     settings = Settings()
     assert settings.host == "127.0.0.1" and settings.port == 8000
     assert settings.max_layers >= 10 and settings.max_width >= 32
-    assert settings.frame_rate == 30
+    assert settings.frame_rate == 60  # one frame per animation frame of the page
 
 
 def test_environment_then_overrides(monkeypatch):
