@@ -25,6 +25,9 @@ from server.sessions import Session
 
 log = logging.getLogger(__name__)
 INTERNAL_ERROR = 1011  # the close code of a socket whose frames failed on the server
+# seconds a watched session stays with the worker that took it (a script's REST call there) before this
+# socket's worker brings it back: time for that call's work, so the two never take it from each other
+FOLLOW_AFTER = 0.25
 
 router = APIRouter()
 
@@ -166,14 +169,19 @@ class Connection:
 
     async def send_frames(self) -> None:
         """At most ``fps`` frames a second, each the latest state; nothing is sent while nothing changed."""
-        due = time.monotonic()
+        due, away = time.monotonic(), None
         while True:
             if self.session.revision == self.sent_revision:
                 try:
                     await asyncio.wait_for(self.wake.wait(), timeout=1 / self.fps)
                 except asyncio.TimeoutError:
-                    if not self.player.store.holds(self.session):
-                        await self.player.follow(self.session)  # another worker took it: bring it back here
+                    if self.player.store.holds(self.session):
+                        away = None
+                    elif away is None:
+                        away = time.monotonic()
+                    elif time.monotonic() - away >= FOLLOW_AFTER:
+                        away = None  # another worker took it (a script's call): bring it back here
+                        await self.player.follow(self.session)
                 self.wake.clear()
                 continue
             await asyncio.sleep(max(0.0, due - time.monotonic()))
