@@ -28,6 +28,9 @@ INTERNAL_ERROR = 1011  # the close code of a socket whose frames failed on the s
 # seconds a watched session stays with the worker that took it (a script's REST call there) before this
 # socket's worker brings it back: time for that call's work, so the two never take it from each other
 FOLLOW_AFTER = 0.25
+# steps per second a pace may ask for: a page's "one epoch per frame" on 2,500 training points at batch 1
+# is 150,000 (a pace past what the machine does just trains as fast as it can)
+MAX_PACE = 1_000_000
 
 router = APIRouter()
 
@@ -71,7 +74,7 @@ class Speed(_Message):
     """``steps_per_second`` null = as fast as allowed; ``unit`` "phase" plays phase by phase (narrated)."""
 
     type: Literal["speed"]
-    steps_per_second: Optional[float] = Field(None, gt=0, le=10_000)
+    steps_per_second: Optional[float] = Field(None, gt=0, le=MAX_PACE)
     unit: Literal["step", "phase"] = "step"
 
 

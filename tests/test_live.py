@@ -115,6 +115,7 @@ BAD_MESSAGES = [
     ('{"type": "configure", "config": {"hidden_layers": [100]}}', "hidden_layers"),
     ('{"type": "configure", "config": {"activation": "nope"}}', "activation"),
     ('{"type": "speed", "steps_per_second": -3}', "steps_per_second"),
+    ('{"type": "speed", "steps_per_second": 2000000}', "steps_per_second"),
     ('{"type": "edit", "layer": 9, "kind": "bias", "i": 0, "value": 1}', "layer"),
     ('{"type": "play", "extra": 1}', "extra"),
 ]
@@ -269,3 +270,13 @@ def test_a_frame_sender_that_fails_closes_the_socket_so_the_page_reconnects(clie
                 ws.receive_text()
         assert closed.value.code == INTERNAL_ERROR
     assert "live frames of session" in caplog.text and "a bug in building" in caplog.text
+
+
+def test_one_epoch_per_frame_at_batch_size_one_is_a_pace_the_socket_takes(client, session):
+    """The page's default pace is an epoch per animation frame: 250 training points at batch 1 make 15,000
+    steps a second, which must be a pace, not an error."""
+    with live(client, session) as ws:
+        opened(ws)
+        ws.send_text(json.dumps({"type": "speed", "steps_per_second": 15000}))
+        frame = receive(ws, "frame")
+        assert frame["steps_per_second"] == 15000 and frame["speed_unit"] == "step"

@@ -35,7 +35,19 @@ def panel(page) -> dict:
     return {name: page.inner_text(f"#lesson-stage-{name}") for name in ("title", "text", "try", "notice")}
 
 
+def server_errors(page) -> list:
+    """Every error message the server sends the page over its sockets, from now on."""
+    errors = []
+
+    def watch(socket):
+        socket.on("framereceived", lambda payload: isinstance(payload, str) and '"type":"error"' in
+                  payload.replace(" ", "") and errors.append(payload))
+    page.on("websocket", watch)
+    return errors
+
+
 def test_next_walks_through_every_stage_of_every_lesson(page, served_lessons):
+    errors = server_errors(page)  # a stage's setup (its pace, its config) the server refuses
     page.goto(f"/lessons/{served_lessons[0]['id']}")
     for number, lesson in enumerate(served_lessons):
         for index, stage in enumerate(lesson["stages"]):
@@ -51,6 +63,8 @@ def test_next_walks_through_every_stage_of_every_lesson(page, served_lessons):
             assert page.inner_text("#step-counter").strip() == str(step), (lesson["id"], index + 1)
             assert page.inner_text("#lesson-progress") == f"Stage {index + 1} of {len(lesson['stages'])}"
     assert page.inner_text("#lesson-next").strip() == "All lessons →"
+    page.wait_for_timeout(300)  # the last stage's own commands have their answers
+    assert errors == []
 
 
 def test_previous_next_back_and_a_shared_stage(page, context, served_lessons):
