@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from server.contract import check_config_types
 from server.lane import COMMAND
-from server.limits import LimitError, check_address, check_at_most
+from server.limits import LimitError, at_most, check_address, check_at_most
 from server.player import Player
 from server.schemas import CreateSession, ParameterEdit, PatchSession, Session as SessionModel, State, StepRequest
 from server.sessions import Session, SessionStore
@@ -118,6 +118,7 @@ async def set_parameters(body: ParameterEdit, session: Session = Depends(get_ses
                          player: Player = Depends(get_player),
                          settings: Settings = Depends(get_settings)):
     """Set a layer's weights/biases, or one weight or bias, by hand."""
+    check_address(settings, layer=body.layer, i=body.i, j=body.j)
     def work():
         session.edit(body, settings)
         return session.state()
@@ -127,10 +128,11 @@ async def set_parameters(body: ParameterEdit, session: Session = Depends(get_ses
 @router.get("/sessions/{session_id}/heatmaps")
 async def heatmaps(session: Session = Depends(get_session), player: Player = Depends(get_player),
                    settings: Settings = Depends(get_settings),
-                   size: int = Query(100, ge=2), neuron_size: int = Query(24, ge=2)):
+                   size: Optional[int] = Query(None, ge=2, description="default 100 (max_grid if less)"),
+                   neuron_size: Optional[int] = Query(None, ge=2, description="default 24 (max_grid if less)")):
     """Output map and every neuron's map as base64 bytes (q / 127.5 − 1 in [−1, 1]); row 0 is y = +6."""
-    check_at_most("size", size, settings.max_grid)
-    check_at_most("neuron_size", neuron_size, settings.max_grid)
+    size = at_most("size", size, 100, settings.max_grid)
+    neuron_size = at_most("neuron_size", neuron_size, 24, settings.max_grid)
     return await player.run(session, session.heatmaps, size, neuron_size)
 
 
@@ -141,19 +143,25 @@ ParamKind = Literal["weight", "bias"]
 async def loss_slice(session: Session = Depends(get_session), player: Player = Depends(get_player),
                      settings: Settings = Depends(get_settings),
                      layer: int = Query(0, ge=0), kind: ParamKind = "weight", i: int = Query(0, ge=0),
-                     j: Optional[int] = Query(None, ge=0), span: Optional[float] = Query(None, gt=0, le=1e3),
-                     points: int = Query(81, ge=3)):
+                     j: Optional[int] = Query(None, ge=0, description="a weight's column; default 0"),
+                     span: Optional[float] = Query(None, gt=0, le=1e3),
+                     points: Optional[int] = Query(None, ge=3, description="default 81 (max_slice_points if less)")):
     """The loss as a function of one parameter (others fixed), its slope there and the next SGD step."""
-    check_at_most("points", points, settings.max_slice_points)
+    points = at_most("points", points, 81, settings.max_slice_points)
     check_address(settings, layer=layer, i=i, j=j)
-    return await player.run(session, session.loss_slice, layer, kind, i, j if kind == "weight" else None, span,
-                            points)
+    j = (0 if j is None else j) if kind == "weight" else None
+    return await player.run(session, session.loss_slice, layer, kind, i, j, span, points)
+
+
+LANDSCAPE_SIZE = 21  # a landscape's side when the request names none (a session's or a race's)
+LANDSCAPE_DEFAULT = f"default {LANDSCAPE_SIZE} (max_landscape if less)"
 
 
 @router.get("/sessions/{session_id}/landscape")
 async def landscape(session: Session = Depends(get_session), player: Player = Depends(get_player),
                     settings: Settings = Depends(get_settings),
-                    size: int = Query(21, ge=3), span: float = Query(1.0, gt=0, le=1e3),
+                    size: Optional[int] = Query(None, ge=3, description=LANDSCAPE_DEFAULT),
+                    span: float = Query(1.0, gt=0, le=1e3),
                     mode: Literal["random", "params"] = "random", draw: int = Query(0, ge=0, le=10**6),
                     p1: Optional[str] = None, p2: Optional[str] = None):
     """Loss over a plane through the current parameters and the recent trajectory projected on it.
@@ -162,8 +170,8 @@ async def landscape(session: Session = Depends(get_session), player: Player = De
     ``mode=params``: ``p1``, ``p2`` = ``layer,kind,i[,j]`` (e.g. ``0,weight,1,2``) in raw units; by default
     the first weight and the first bias, which every network has.
     """
-    check_at_most("size", size, settings.max_landscape)
-    given = {name: _parse_address(name, value or default)
+    size = at_most("size", size, LANDSCAPE_SIZE, settings.max_landscape)
+    given = {name: _parse_address(name, default if value is None else value)
              for name, value, default in (("p1", p1, DEFAULT_P1), ("p2", p2, DEFAULT_P2))}
     addresses = given if mode == "params" else {}
     return await player.run(session, session.landscape, mode, draw, addresses, size, span)

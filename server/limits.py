@@ -1,6 +1,9 @@
 """The bounds a client's request must keep: each breach is a ``LimitError`` that becomes a 422 naming the field."""
 from __future__ import annotations
 
+import math
+
+from engine.datasets import EXTENT
 from engine.features import FEATURE_ORDER
 from server.schemas import Config
 from server.settings import Settings
@@ -35,6 +38,20 @@ def check_limits(config: Config, settings: Settings) -> None:
         raise LimitError("points", f"at most {settings.max_samples} points")
     if config.batch_size > settings.max_batch_size:
         raise LimitError("batch_size", f"at most {settings.max_batch_size}")
+    if config.points is not None:
+        outside = next((i for i, (x, y, _) in enumerate(config.points) if not (abs(x) <= EXTENT and abs(y) <= EXTENT)),
+                       None)
+        if outside is not None:
+            raise LimitError("points", f"point {outside} lies outside [-{EXTENT:g}, {EXTENT:g}]²: "
+                                       f"{list(config.points[outside][:2])}")
+        check_train_split(len(config.points), config.train_percent)
+
+
+def check_train_split(count: int, train_percent: float) -> None:
+    """A 409 when ``count`` points leave none to train on: the train set is the first floor(N·p/100)."""
+    if math.floor(count * train_percent / 100) < 1:
+        raise MismatchError("points", f"{count} point(s) leave none to train on at {train_percent:g}% training "
+                                      f"data: give at least {math.ceil(100 / train_percent)}")
 
 
 def check_steps(trainer, steps: int, limit: int, settings: Settings, field: str = "steps") -> None:
@@ -81,3 +98,12 @@ def check_address(settings: Settings, **indices: int | None) -> None:
 def check_at_most(field: str, value: int, limit: int) -> None:
     if value > limit:
         raise LimitError(field, f"at most {limit}")
+
+
+def at_most(field: str, value: int | None, default: int, limit: int) -> int:
+    """A size a request may leave out: ``value`` within ``limit`` (a 422 above it); absent, ``default``, or
+    ``limit`` where the server's limit is below the default (a request that names no size is served)."""
+    if value is None:
+        return min(default, limit)
+    check_at_most(field, value, limit)
+    return value

@@ -13,6 +13,7 @@ import io
 import math
 
 from engine.datasets import EXTENT
+from server.limits import MismatchError, check_train_split
 
 Point = tuple[float, float, float]
 CLASS_LABELS = (0.0, 1.0, 2.0)
@@ -94,10 +95,10 @@ def check_trainable(points: list[Point], train_percent: float, where: tuple[str,
     """The split must leave at least one training point (the train set is the first floor(N·p/100))."""
     if not points:
         raise PointsError(where, "no points: give at least one x,y,label row")
-    if math.floor(len(points) * train_percent / 100) < 1:
-        needed = math.ceil(100 / train_percent)
-        raise PointsError(where, f"{len(points)} point(s) leave none to train on at {train_percent:g}% "
-                                 f"training data: give at least {needed}", 409)
+    try:
+        check_train_split(len(points), train_percent)
+    except MismatchError as error:
+        raise PointsError(where, error.message, 409) from None
 
 
 def data_csv(trainer) -> str:

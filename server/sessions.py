@@ -222,15 +222,9 @@ class Session:
             raise MismatchError("layer", f"layer must be below {layers}")
         W, b = t.params[2 * edit.layer], t.params[2 * edit.layer + 1]
         if edit.weights is not None:
-            array = np.asarray(edit.weights, dtype=np.float64)
-            if array.shape != W.shape:
-                raise MismatchError("weights", f"weights of layer {edit.layer} are shaped {list(W.shape)}")
-            W[...] = array
+            W[...] = _shaped(edit.weights, W.shape, "weights", edit.layer)
         if edit.biases is not None:
-            array = np.asarray(edit.biases, dtype=np.float64)
-            if array.shape != b.shape:
-                raise MismatchError("biases", f"biases of layer {edit.layer} are shaped {list(b.shape)}")
-            b[...] = array
+            b[...] = _shaped(edit.biases, b.shape, "biases", edit.layer)
         if edit.kind is not None:
             if edit.value is None or edit.i is None:
                 raise LimitError("value", "an entry edit needs 'i' and 'value' (and 'j' for a weight)")
@@ -281,6 +275,17 @@ class Session:
     def gradient_check(self) -> list[dict]:
         """Backprop against centred finite differences on the current batch, per layer."""
         return snapshot.finite(probes.gradient_check(self.trainer))
+
+
+def _shaped(values: list, shape: tuple, field: str, layer: int) -> np.ndarray:
+    """``values`` as an array of ``shape``; a 409 naming ``field`` for another shape, ragged rows included."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except ValueError:  # rows of different lengths
+        array = None
+    if array is None or array.shape != shape:
+        raise MismatchError(field, f"{field} of layer {layer} are shaped {list(shape)}")
+    return array
 
 
 class SessionStore:

@@ -184,7 +184,7 @@ BAD_CONFIGS = [
     ({"loss": "cross_entropy", "output": "tanh"}, "config", "cross_entropy"),
     ({"dataset": "reg-plane"}, "config", "regression"),
     ({"dataset": "custom"}, "config", "points"),
-    ({"dataset": "custom", "points": [[9, 0, 1]]}, "config", "[-6, 6]"),
+    ({"dataset": "custom", "points": [[9, 0, 1]]}, "points", "[-6, 6]"),
     ({"seed": "x" * 65}, "seed", "64"),
 ]
 
@@ -220,9 +220,11 @@ BAD_REQUESTS = [
     ("get", "/slice?layer=0&i=0&j=0&points=100000", None, "points"),
     ("get", "/landscape?size=10000", None, "size"),
     ("get", "/landscape?mode=params&p1=0,weight,0,0&p2=nonsense", None, "p2"),
+    ("get", "/landscape?p2=", None, "p2"),  # given, even empty, it must read as an address
     ("get", "/inspect?sample=100000", None, "sample"),
     ("get", "/inspect?sample=-1", None, "sample"),
     ("put", "/parameters", {"layer": 0, "kind": "weight", "i": 0, "j": 0, "value": "NaN-ish"}, "value"),
+    ("put", "/parameters", {"layer": 0, "i": 10**6}, "i"),  # beyond every network, with or without a kind
 ]
 # Within every limit (so the schema allows them), but not within this session's 2-4-2-1 network of 250
 # train points: a 409 naming the field.
@@ -234,6 +236,7 @@ MISMATCHED_REQUESTS = [
     ("put", "/parameters", {"layer": 7, "kind": "bias", "i": 0, "value": 1}, "layer"),
     ("put", "/parameters", {"layer": 0, "kind": "weight", "i": 0, "j": 9, "value": 1}, "j"),
     ("put", "/parameters", {"layer": 0, "weights": [[1.0]]}, "weights"),
+    ("put", "/parameters", {"layer": 0, "weights": [[1.0, 2.0, 3.0, 4.0], [1.0]]}, "weights"),  # ragged rows
 ]
 
 
@@ -253,6 +256,25 @@ def test_requests_that_do_not_fit_the_network_are_409_naming_the_field(client, s
     response = getattr(client, method)(url(session, tail), **kwargs)
     assert response.status_code == 409, response.text
     assert field in str(response.json()["detail"])
+
+
+def test_a_request_that_names_no_size_gets_the_default_or_the_servers_smaller_limit():
+    with TestClient(create_app(Settings(max_grid=16, max_landscape=7, max_slice_points=15))) as small:
+        session = small.post("/api/sessions", json={"config": {"seed": "small"}}).json()
+        maps = small.get(url(session, "/heatmaps")).json()
+        assert (maps["size"], maps["neuron_size"]) == (16, 16)  # 100 and 24 by default
+        assert len(small.get(url(session, "/slice")).json()["values"]) == 15  # 81 by default
+        assert len(small.get(url(session, "/landscape")).json()["loss"]) == 7  # 21 by default
+        assert small.get(url(session, "/landscape?size=8")).status_code == 422
+
+
+def test_custom_points_that_leave_none_to_train_on_are_a_409(client):
+    one_point = {"dataset": "custom", "points": [[0, 0, 1]], "train_percent": 50}
+    response = client.post("/api/sessions", json={"config": one_point})
+    assert response.status_code == 409, response.text
+    assert "points" in str(response.json()["detail"]) and "at least 2" in response.text
+    two_points = {**one_point, "points": [[0, 0, 1], [1, 1, 0]]}
+    assert client.post("/api/sessions", json={"config": two_points}).status_code == 201
 
 
 def test_a_patch_that_clashes_with_the_sessions_config_is_409_and_loses_nothing(client, session):
