@@ -68,7 +68,12 @@ async def patch_session(body: PatchSession, session: Session = Depends(get_sessi
 
 
 @router.delete("/sessions/{session_id}", status_code=204)
-async def delete_session(session_id: str, store: SessionStore = Depends(get_store)):
+async def delete_session(session_id: str, request: Request, store: SessionStore = Depends(get_store)):
+    """A session leaves the store; a race's variant lives as long as its race (a 409)."""
+    race = request.app.state.races.race_of(session_id)
+    if race is not None:
+        raise HTTPException(409, [{"loc": ["path", "session_id"], "type": "conflict", "msg": (
+            f"session '{session_id}' is a variant of race '{race.id}': it lives as long as the race")}])
     if not await store.delete(session_id):
         raise HTTPException(404, f"no session '{session_id}'")
     return Response(status_code=204)

@@ -19,29 +19,41 @@ from starlette.exceptions import HTTPException
 from engine.datasets import DATASETS
 from engine.features import FEATURE_ORDER
 from engine.outputs import LOSSES, OUTPUTS
+from server import race_hash
 from server.limits import address_limits
+from server.races import VARIANT_FIELDS
 from server.schemas import Config, View
 from server.settings import Settings
 
 REF = "#/components/schemas/"
 HTTP_ERROR = {"title": "HTTPError", "type": "object", "required": ["detail"],
               "properties": {"detail": {"type": "string"}}}
+SESSION_PREFIX = "/api/sessions/{session_id}"
+RACE_PREFIX = "/api/races/{race_id}"
 ERRORS = {
     400: ("The body is not readable JSON", "HTTPError"),
-    404: ("No such session (it may have expired)", "HTTPError"),
-    409: ("Well-formed, but does not fit the session as it is now (a layer, neuron or sample its network "
-          "lacks, arrays of another shape, more work than its size allows, a change that clashes with its "
-          "config); the detail names the field and the limit", "HTTPValidationError"),
+    409: ("Well-formed, but does not fit the session or race as it is now (a layer, neuron or sample its "
+          "network lacks, arrays of another shape, more work than its size allows, a change or race variant "
+          "that clashes with its config, custom points that leave none to train on, a race's session to delete); "
+          "the detail names the field and the limit", "HTTPValidationError"),
     413: ("The body is over the server's max_message_bytes", "HTTPValidationError"),
     422: ("The request breaks the schema or a server limit; the detail names the field and the limit",
           "HTTPValidationError"),
     503: ("Every session slot is in use; retry after Retry-After seconds", "HTTPError"),
 }
-# The statuses beyond 404 (routes on a session) and 422 (routes with input) each operation can answer.
-CONFLICTS = {("put", "/points"), ("post", "/step"), ("put", "/parameters"), ("patch", ""), ("get", "/slice"), ("get", "/landscape"),
-             ("get", "/inspect")}
-BODY_METHODS = {"post", "put", "patch"}
-SESSION_PREFIX = "/api/sessions/{session_id}"
+# What each id in a path names: the path prefix, its create route, its id, the 404 when it names nothing.
+OWNERS = {
+    SESSION_PREFIX: ("/api/sessions", "session_id", "No such session (it may have expired)"),
+    RACE_PREFIX: ("/api/races", "race_id", "No such race, or its sessions expired (its share link makes it again)"),
+}
+# The statuses beyond 404 (routes on a session or race) and 422 (routes with input) operations can answer.
+CONFLICTS = {("put", SESSION_PREFIX + "/points"), ("post", SESSION_PREFIX + "/step"),
+             ("put", SESSION_PREFIX + "/parameters"), ("patch", SESSION_PREFIX), ("delete", SESSION_PREFIX),
+             ("get", SESSION_PREFIX + "/slice"),
+             ("get", SESSION_PREFIX + "/landscape"), ("get", SESSION_PREFIX + "/inspect"),
+             ("post", "/api/sessions"), ("post", "/api/races"), ("post", RACE_PREFIX + "/step"),
+             ("get", RACE_PREFIX + "/landscape")}
+CREATES = {("post", create) for create, _, _ in OWNERS.values()}  # each takes session slots: a 503 when full
 ADDRESS_PATTERN = r"^[0-9]{1,4},(weight,[0-9]{1,4},[0-9]{1,4}|bias,[0-9]{1,4})$"
 
 
@@ -49,17 +61,22 @@ _CONFIG_FIELDS = {name: TypeAdapter(Annotated[(field.annotation, *field.metadata
                                     else field.annotation) for name, field in Config.model_fields.items()}
 
 
-def check_config_types(values: dict | None) -> None:
+def check_race_hash(text: str, settings: Settings) -> None:
+    """422 for a race hash out of the grammar the schema gives it (server.race_hash)."""
+    race_hash.check_hash(text, _variant_fields(config_fields(settings)), settings)
+
+
+def check_config_types(values: dict | None, where: tuple = ("body", "config")) -> None:
     """422 for a config value of another JSON type than the schema's ("5" for 5, 0 for false), which a lax
-    validation would coerce. Values are checked one by one: a patch is partial; unknown names and the
-    rules between fields are left to the full validation."""
+    validation would coerce; ``where`` is the location of ``values`` in the request. Values are checked one
+    by one: a patch is partial; unknown names and the rules between fields are left to the full validation."""
     errors = []
     for name, value in (values or {}).items():
         if name in _CONFIG_FIELDS and value is not None:
             try:
                 _CONFIG_FIELDS[name].validate_json(json.dumps(_whole_numbers(value)), strict=True)
             except ValidationError as error:
-                errors += [{"loc": ["body", "config", name, *e["loc"]], "msg": e["msg"], "type": e["type"]}
+                errors += [{"loc": [*where, name, *e["loc"]], "msg": e["msg"], "type": e["type"]}
                            for e in error.errors(include_url=False, include_context=False, include_input=False)]
     if errors:
         raise RequestValidationError(errors)
@@ -91,6 +108,7 @@ def install_contract(app: FastAPI, settings: Settings) -> None:
                                  routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             _add_config_schemas(components, settings)
+            _add_race_schemas(components, settings)
             _add_links(schema)
             for path, operations in schema["paths"].items():
                 for method, operation in operations.items():
@@ -131,7 +149,7 @@ def _limits_of(settings: Settings) -> dict[str, dict]:
     }
 
 
-# Which limit bounds which input: (route below /api/sessions/{session_id}, query parameter) -> limit, and
+# Which limit bounds which input: (route below its session's or race's path, query parameter) -> limit, and
 # request model -> its bounded fields.
 QUERY_LIMITS = {
     ("/heatmaps", "size"): "grid", ("/heatmaps", "neuron_size"): "grid",
@@ -143,9 +161,14 @@ QUERY_LIMITS = {
 BODY_LIMITS = {"StepRequest": ("steps",), "ParameterEdit": ("layer", "i", "j", "weights", "biases")}
 
 
+def _owner(path: str) -> str | None:
+    """The prefix of the path's session or race id, if it has one."""
+    return next((prefix for prefix in OWNERS if path.startswith(prefix)), None)
+
+
 def _bound(path: str, operation: dict, components: dict, settings: Settings) -> None:
     limits = _limits_of(settings)
-    route = path.removeprefix(SESSION_PREFIX)
+    route = path.removeprefix(_owner(path) or "")
     for parameter in operation.get("parameters", []):
         limit = QUERY_LIMITS.get((route, parameter["name"])) if parameter["in"] == "query" else None
         if limit:
@@ -162,11 +185,12 @@ def _nullable_target(schema: dict) -> dict:
     return branches[0] if len(branches) == 1 else schema
 
 
-def _add_config_schemas(components: dict, settings: Settings) -> None:
-    """ConfigFields: every config field with its bounds (a PATCH); ConfigCreate: those, held to the rules
-    that tie problem, dataset, points, output and loss together (a new session). Create and patch bodies
-    name them in place of a free-form object."""
-    fields = Config.model_json_schema(mode="validation", ref_template=REF + "{model}")
+_CONFIG_SCHEMA = Config.model_json_schema(mode="validation", ref_template=REF + "{model}")
+
+
+def config_fields(settings: Settings) -> dict:
+    """ConfigFields: every config field with its bounds, ``settings``' limits among them."""
+    fields = copy.deepcopy(_CONFIG_SCHEMA)
     fields.pop("$defs", None)
     fields.update(title="ConfigFields", additionalProperties=False)
     limits = _limits_of(settings)
@@ -175,8 +199,22 @@ def _add_config_schemas(components: dict, settings: Settings) -> None:
     for name in ("dataset", "output", "loss"):  # null (or absent) takes the default that fits
         fields["properties"][name] = {"anyOf": [_enum_of(fields["properties"][name]), {"type": "null"}]}
     fields["properties"]["points"] = {"anyOf": [_points(settings, None), {"type": "null"}]}
+    return fields
+
+
+def _variant_fields(fields: dict) -> dict[str, dict]:
+    """What a race variant may set: its fields of ConfigFields."""
+    return {name: fields["properties"][name] for name in sorted(VARIANT_FIELDS)}
+
+
+def _add_config_schemas(components: dict, settings: Settings) -> None:
+    """ConfigFields (a PATCH); ConfigCreate: those, held to the rules that tie problem, dataset, points,
+    output and loss together (a new session). Create and patch bodies name them in place of a free-form
+    object."""
+    fields = config_fields(settings)
     components["ConfigFields"] = fields
-    components["ConfigCreate"] = {"title": "ConfigCreate", "anyOf": _config_branches(fields, settings)}
+    components["ConfigCreate"] = {"title": "ConfigCreate", "allOf": [{"$ref": REF + "ConfigFields"}],
+                                  "anyOf": _config_branches(settings)}
     components.setdefault("View", View.model_json_schema(mode="validation"))
     components.setdefault("HTTPError", HTTP_ERROR)
     for model, name in (("CreateSession", "ConfigCreate"), ("PatchSession", "ConfigFields")):
@@ -187,6 +225,23 @@ def _add_config_schemas(components: dict, settings: Settings) -> None:
     # A hash carries its own config and view: a create gives either.
     components["CreateSession"]["anyOf"] = [{"properties": {"hash": {"type": "null"}}},
                                             {"properties": {"config": {"type": "null"}, "view": {"type": "null"}}}]
+
+
+def _add_race_schemas(components: dict, settings: Settings) -> None:
+    """A race is either a config (ConfigCreate) and variants (RaceVariant: the fields a variant may set), or
+    a race hash in the grammar of server.race_hash."""
+    variant_fields = _variant_fields(components["ConfigFields"])
+    components["RaceVariant"] = {"title": "RaceVariant", "type": "object", "additionalProperties": False,
+                                 "properties": copy.deepcopy(variant_fields)}
+    race = components["CreateRace"]
+    properties = race["properties"]
+    properties["config"] = {"anyOf": [{"$ref": REF + "ConfigCreate"}, {"type": "null"}]}
+    _nullable_target(properties["variants"])["items"] = {"$ref": REF + "RaceVariant"}
+    _nullable_target(properties["hash"])["pattern"] = race_hash.hash_pattern(variant_fields, settings)
+    race["anyOf"] = [
+        {"properties": {"hash": {"type": "null"}, "variants": {"type": "array"}}, "required": ["variants"]},
+        {"properties": {"hash": {"type": "string"}, "config": {"type": "null"}, "variants": {"type": "null"}},
+         "required": ["hash"]}]
 
 
 COORDINATE = r"-?(?:[0-5](?:\.[0-9]{1,6})?|6(?:\.0{1,6})?)"
@@ -225,14 +280,15 @@ def _add_edit_rules(components: dict) -> None:
 
 
 def _add_links(schema: dict) -> None:
-    """The id a create answers with opens every route on that session (OpenAPI links, for scripts and
-    for stateful testing)."""
-    created = schema["paths"]["/api/sessions"]["post"]["responses"]["201"]
-    created["links"] = {
-        f"{method.upper()} {path.removeprefix(SESSION_PREFIX) or '/'}": {
-            "operationId": operation["operationId"], "parameters": {"session_id": "$response.body#/id"}}
-        for path, operations in schema["paths"].items() if path.startswith(SESSION_PREFIX)
-        for method, operation in operations.items()}
+    """The id a create answers with opens every route on that session or race (OpenAPI links, for scripts
+    and for stateful testing)."""
+    for prefix, (create, name, _) in OWNERS.items():
+        created = schema["paths"][create]["post"]["responses"]["201"]
+        created["links"] = {
+            f"{method.upper()} {path.removeprefix(prefix) or '/'}": {
+                "operationId": operation["operationId"], "parameters": {name: "$response.body#/id"}}
+            for path, operations in schema["paths"].items() if _owner(path) == prefix
+            for method, operation in operations.items()}
 
 
 def _enum_of(schema: dict) -> dict:
@@ -250,8 +306,9 @@ def _points(settings: Settings, labels: dict | None, contains: dict | None = Non
     return schema
 
 
-def _config_branches(fields: dict, settings: Settings) -> list[dict]:
-    """Each consistent kind of config, as ``fields`` with some properties narrowed (engine's check_head)."""
+def _config_branches(settings: Settings) -> list[dict]:
+    """Each consistent kind of config (engine's check_head), as the properties it narrows: ConfigCreate is
+    ConfigFields held to one of them (so the fields' own bounds are written, and tested, once)."""
     classes_2 = [n for n, d in DATASETS.items() if d.problem == "classification" and d.num_classes == 2]
     classes_3 = [n for n, d in DATASETS.items() if d.problem == "classification" and d.num_classes == 3]
     regression = [n for n, d in DATASETS.items() if d.problem == "regression"]
@@ -262,10 +319,7 @@ def _config_branches(fields: dict, settings: Settings) -> list[dict]:
     has_class_2 = {"type": "array", "prefixItems": [{}, {}, {"const": 2}]}
 
     def branch(required=(), **narrowed) -> dict:
-        schema = copy.deepcopy(fields)
-        schema.pop("title", None)
-        for name, value in narrowed.items():
-            schema["properties"][name] = value
+        schema = {"properties": narrowed}
         if required:
             schema["required"] = list(required)
         return schema
@@ -302,19 +356,20 @@ def _document_statuses(path: str, method: str, operation: dict, components: dict
     if not path.startswith("/api"):
         return
     statuses = set()
-    if path.startswith(SESSION_PREFIX):
+    owner = _owner(path)
+    if owner:
         statuses.add(404)
     if operation.get("parameters") or operation.get("requestBody"):
         statuses.add(422)
     if operation.get("requestBody"):
         statuses |= {400, 413}
-    if (method, path.removeprefix(SESSION_PREFIX)) in CONFLICTS and path.startswith(SESSION_PREFIX):
+    if (method, path) in CONFLICTS:
         statuses.add(409)
-    if (method, path) == ("post", "/api/sessions"):
+    if (method, path) in CREATES:
         statuses.add(503)
     responses = operation.setdefault("responses", {})
     for status in sorted(statuses):
-        description, model = ERRORS[status]
+        description, model = (OWNERS[owner][2], "HTTPError") if status == 404 else ERRORS[status]
         responses.setdefault(str(status), {"description": description,
                                   "content": {"application/json": {"schema": {"$ref": REF + model}}}})
         if model == "HTTPValidationError":

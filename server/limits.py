@@ -56,14 +56,25 @@ def check_train_split(count: int, train_percent: float) -> None:
 
 def check_steps(trainer, steps: int, limit: int, settings: Settings, field: str = "steps") -> None:
     """Bound one request's training work: a step count, and steps × batch × weights for big nets."""
+    check_race_steps([trainer], steps, limit, settings, field)
+
+
+def check_race_steps(trainers: list, steps: int, limit: int, settings: Settings, field: str = "steps") -> None:
+    """Bound the work of one request that steps every variant of a race ``steps`` times: ``limit``
+    iterations and ``max_work`` (steps × batch × weights) for them all together."""
     if steps > limit:
         raise LimitError(field, f"at most {limit} steps per request")
-    weights = sum(W.size for W in trainer.params[0::2])
-    batch = min(trainer.config.batch_size, len(trainer.X_train))
-    affordable = int(settings.max_work // max(1, batch * weights))
+    if steps * len(trainers) > limit:
+        raise MismatchError(field, f"at most {limit // len(trainers)} steps per request for {len(trainers)} "
+                                   f"variants ({limit} iterations in all)")
+    weights = [sum(W.size for W in t.params[0::2]) for t in trainers]
+    batches = [min(t.config.batch_size, len(t.X_train)) for t in trainers]
+    affordable = int(settings.max_work // max(1, sum(b * w for b, w in zip(batches, weights))))
     if steps > affordable:
-        raise MismatchError(field, f"at most {affordable} steps per request for a network of {weights} weights "
-                                f"and batch size {batch}")
+        networks = (f"a network of {weights[0]} weights and batch size {batches[0]}" if len(trainers) == 1 else
+                    f"{len(trainers)} networks of {sum(weights)} weights in all, batch sizes "
+                    f"{', '.join(map(str, batches))}")
+        raise MismatchError(field, f"at most {affordable} steps per request for {networks}")
 
 
 def check_index(trainer, layer: int, kind: str, i: int, j: int | None, field: str | None = None) -> None:

@@ -10,29 +10,24 @@ from typing import Optional
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.api import get_player, get_settings, get_store
+from server.api import LANDSCAPE_DEFAULT, LANDSCAPE_SIZE, get_player, get_settings
+from server.contract import check_config_types, check_race_hash
 from server.lane import COMMAND, TRAIN
-from server.limits import check_at_most, check_steps
+from server.limits import LimitError, at_most, check_race_steps
 from server.pages import index_context, templates
 from server.player import Player
 from server.races import MAX_VARIANTS, MIN_VARIANTS, Race, RaceStore, landscape, race_slice, reset_all
-from server.schemas import Session as SessionModel, State
-from server.sessions import Session, SessionStore
+from server.schemas import Session as SessionModel, State, StepRequest
+from server.sessions import Session
 from server.settings import Settings
 
-router = APIRouter()
-
-ERROR = {"application/json": {"schema": {"type": "object", "properties": {"detail": {}}}}}
-NOT_FOUND = {404: {"description": "No race with this id, or its sessions expired (its share link re-creates it)",
-                   "content": ERROR}}
-REFUSED = {422: {"description": "A field is invalid or over a limit (the message names it)", "content": ERROR}}
-BUSY = {503: {"description": "Every session slot is in use", "content": ERROR}}
+router = APIRouter()  # the statuses each route answers besides its success are documented by server.contract
 
 
 class CreateRace(BaseModel):
     """Either ``config`` (any subset of fields) with ``variants`` (2–4 partial configs), or ``hash``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     config: Optional[dict] = None
     variants: Optional[list[dict]] = Field(None, min_length=MIN_VARIANTS, max_length=MAX_VARIANTS)
@@ -53,14 +48,8 @@ class RaceState(BaseModel):
     states: list[State]
 
 
-class RaceSteps(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    steps: int = Field(1, ge=1)
-
-
 class RacePlay(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # JSON types as the schema says
 
     steps_per_second: Optional[float] = Field(None, gt=0, le=10_000, description="null: as fast as it goes")
 
@@ -108,37 +97,49 @@ async def states(race: Race, sessions: list[Session], player: Player) -> dict:
             "states": [await player.run(session, session.state) for session in sessions]}
 
 
-@router.post("/api/races", status_code=201, response_model=RaceModel, responses={**REFUSED, **BUSY})
+def check_race_body(body: CreateRace, settings: Settings) -> None:
+    """422 unless the body is one of the two forms, each in the schema's types and grammar."""
+    if body.hash is not None and (body.config is not None or body.variants is not None):
+        raise LimitError("hash", "give either 'config' and 'variants' or 'hash', not both (a hash carries its own)")
+    if body.hash is None and body.variants is None:
+        raise LimitError("variants", "give either 'config' and 'variants' or 'hash'")
+    check_config_types(body.config)
+    for index, variant in enumerate(body.variants or ()):
+        check_config_types(variant, ("body", "variants", index))
+    if body.hash is not None:
+        check_race_hash(body.hash, settings)
+
+
+@router.post("/api/races", status_code=201, response_model=RaceModel)
 async def create_race(body: CreateRace, races: RaceStore = Depends(get_races), player: Player = Depends(get_player),
                       settings: Settings = Depends(get_settings)):
     """A race: one session per variant, all on the base's data and seed (so the same initial weights and
-    mini-batches wherever the init, batch size and order do not vary)."""
-    if (body.hash is None) == (body.variants is None):
-        raise HTTPException(422, [{"loc": ["body"], "msg": "give either 'config' and 'variants' or 'hash'",
-                                   "type": "value_error"}])
+    mini-batches wherever the init, batch size and order do not vary). A variant that clashes with the
+    base (loss cross_entropy on a tanh output) is a 409."""
+    check_race_body(body, settings)
     race, sessions = await player.lane.run(COMMAND, races.build, body.config, body.variants, body.hash)
     await races.add(race, sessions)
     return await describe(race, sessions, player, settings)
 
 
-@router.get("/api/races/{race_id}", response_model=RaceModel, responses=NOT_FOUND)
+@router.get("/api/races/{race_id}", response_model=RaceModel)
 async def read_race(found=Depends(get_race), player: Player = Depends(get_player),
                     settings: Settings = Depends(get_settings)):
     return await describe(*found, player, settings)
 
 
-@router.post("/api/races/{race_id}/step", response_model=RaceState, responses={**NOT_FOUND, **REFUSED})
-async def step_race(body: RaceSteps, found=Depends(get_race), player: Player = Depends(get_player),
+@router.post("/api/races/{race_id}/step", response_model=RaceState)
+async def step_race(body: StepRequest, found=Depends(get_race), player: Player = Depends(get_player),
                     settings: Settings = Depends(get_settings)):
-    """``steps`` whole iterations for every variant (each request checked against the limits first)."""
+    """``steps`` whole iterations for every variant (the iterations of all of them within one request's
+    limits: max_steps and max_work)."""
     race, sessions = found
-    for session in sessions:
-        check_steps(session.trainer, body.steps, settings.max_steps, settings)
+    check_race_steps([session.trainer for session in sessions], body.steps, settings.max_steps, settings)
     await together(player, sessions, lambda: [session.step(body.steps) for session in sessions])
     return await states(race, sessions, player)
 
 
-@router.post("/api/races/{race_id}/phase", response_model=RaceState, responses=NOT_FOUND)
+@router.post("/api/races/{race_id}/phase", response_model=RaceState)
 async def phase_race(found=Depends(get_race), player: Player = Depends(get_player)):
     """One phase (forward → loss → backward → update) for every variant."""
     race, sessions = found
@@ -146,7 +147,7 @@ async def phase_race(found=Depends(get_race), player: Player = Depends(get_playe
     return await states(race, sessions, player)
 
 
-@router.post("/api/races/{race_id}/reset", response_model=RaceState, responses=NOT_FOUND)
+@router.post("/api/races/{race_id}/reset", response_model=RaceState)
 async def reset_race(found=Depends(get_race), player: Player = Depends(get_player)):
     """New initial weights for every variant: the next draw of the seed, the same for all of them."""
     race, sessions = found
@@ -155,7 +156,7 @@ async def reset_race(found=Depends(get_race), player: Player = Depends(get_playe
     return await states(race, sessions, player)
 
 
-@router.post("/api/races/{race_id}/play", response_model=RaceState, responses={**NOT_FOUND, **REFUSED})
+@router.post("/api/races/{race_id}/play", response_model=RaceState)
 async def play_race(body: RacePlay = RacePlay(), found=Depends(get_race), player: Player = Depends(get_player),
                     races: RaceStore = Depends(get_races)):
     """Train every variant, slice by slice in lockstep, until ``pause`` (or every variant diverged)."""
@@ -169,7 +170,7 @@ async def play_race(body: RacePlay = RacePlay(), found=Depends(get_race), player
     return await states(race, sessions, player)
 
 
-@router.post("/api/races/{race_id}/pause", response_model=RaceState, responses=NOT_FOUND)
+@router.post("/api/races/{race_id}/pause", response_model=RaceState)
 async def pause_race(found=Depends(get_race), player: Player = Depends(get_player)):
     race, sessions = found
     race.pause()
@@ -212,12 +213,13 @@ async def _play_loop(race: Race, sessions: list[Session], token: int, player: Pl
         await asyncio.sleep(0)
 
 
-@router.get("/api/races/{race_id}/landscape", responses={**NOT_FOUND, **REFUSED})
+@router.get("/api/races/{race_id}/landscape")
 async def race_landscape(found=Depends(get_race), player: Player = Depends(get_player),
-                         settings: Settings = Depends(get_settings), size: int = Query(21, ge=3)):
+                         settings: Settings = Depends(get_settings),
+                         size: Optional[int] = Query(None, ge=3, description=LANDSCAPE_DEFAULT)):
     """The loss over one plane through the shared start, spanned by the variants' main directions of
     travel, and every variant's path projected onto it (``paths[k]``: [α, β] points, the start first)."""
-    check_at_most("size", size, settings.max_landscape)
+    size = at_most("size", size, LANDSCAPE_SIZE, settings.max_landscape)
     race, sessions = found
     return await player.run(sessions[0], landscape, sessions, size)
 

@@ -21,11 +21,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
+from pydantic import ValidationError
 
 from engine.config import LIVE_FIELDS, seed_int
-from server import urlstate
+from server import snapshot, urlstate
 from server.jsnumbers import url_text
-from server.limits import LimitError, check_limits, check_steps
+from server.limits import LimitError, MismatchError, check_limits, check_race_steps
 from server.schemas import Config, View
 from server.sessions import Session, SessionStore, merge_config, random_seed
 
@@ -104,10 +105,23 @@ def variant_configs(base: Config, variants: list[dict]) -> tuple[list[Config], l
             raise LimitError("variants", f"variant {index}: {', '.join(sorted(changed))} cannot vary in a race "
                                          f"(variants share the data and the network's shape; they may vary "
                                          f"{', '.join(sorted(VARIANT_FIELDS))})")
-        config = Config.model_validate(merge_config(base, variant))
+        try:
+            config = Config.model_validate(merge_config(base, variant))
+        except ValidationError as error:
+            raise _variant_error(index, error) from None
         configs.append(config)
         normalised.append({name: getattr(config, name) for name in variant})
     return configs, normalised
+
+
+def _variant_error(index: int, error: ValidationError) -> LimitError:
+    """A variant's field out of its bounds is a 422 naming it; a variant whose every field fits but that
+    clashes with the base (loss cross_entropy on a tanh output: an error of the whole config) a 409."""
+    errors = error.errors(include_url=False, include_context=False, include_input=False)
+    first = errors[0]
+    if all(not e["loc"] for e in errors):
+        return MismatchError("variants", f"variant {index}: {first['msg']}")
+    return LimitError(str(first["loc"][0]), f"variant {index}: {first['msg']}")
 
 
 class RaceStore:
@@ -140,9 +154,9 @@ class RaceStore:
         share_batches(sessions)
         race = Race(secrets.token_urlsafe(9), base, normalised, [s.id for s in sessions], view)
         if step:
+            settings = self.sessions.settings
+            check_race_steps([s.trainer for s in sessions], step, settings.max_replay_steps, settings, "step")
             for session in sessions:
-                check_steps(session.trainer, step, self.sessions.settings.max_replay_steps, self.sessions.settings,
-                            "step")
                 session.step(step)
         return race, sessions
 
@@ -163,6 +177,11 @@ class RaceStore:
             if race is not None:
                 self._races.move_to_end(race_id)
             return race
+
+    def race_of(self, session_id: str) -> Race | None:
+        """The race whose variant ``session_id`` is, if this process knows one."""
+        with self._lock:
+            return next((race for race in self._races.values() if session_id in race.session_ids), None)
 
     def close(self) -> None:
         for task in list(self.loops):
@@ -215,12 +234,23 @@ def _path(start: np.ndarray, history) -> np.ndarray:
     return np.stack(points)
 
 
+def check_one_network(sessions: list[Session]) -> None:
+    """A 409 when the variants no longer share one network shape: a variant's session was reshaped on its own
+    (a PATCH of its hidden layers), so their paths have no common plane."""
+    shapes = {tuple(W.shape for W in s.trainer.params) for s in sessions}
+    if len(shapes) > 1:
+        raise MismatchError("race_id", "the variants no longer share one network shape (a variant's session was "
+                                       "reshaped on its own): the race's share link makes it again")
+
+
 def landscape(sessions: list[Session], size: int) -> dict:
     """The loss over one plane through the shared start, with every variant's path on it.
 
     The surface is the first variant's objective (data cost + penalty) on its first ``PROBE_POINTS`` train
-    points; paths are each variant's recorded parameters (the start, then one point per step or slice)."""
+    points; paths are each variant's recorded parameters (the start, then one point per step or slice). NaN and
+    infinities (a diverged variant) are null."""
     from engine import network, plane
+    check_one_network(sessions)
     first = sessions[0].trainer
     start = shared_start(sessions)
     paths = [_path(start, s.trainer.history) for s in sessions]
@@ -236,5 +266,5 @@ def landscape(sessions: list[Session], size: int) -> dict:
         grid = plane.surface(lambda theta: first.objective.value(network.views(theta, shapes), X, T), start, d1, d2,
                              steps, steps)
         start_loss = first.objective.value(network.views(start, shapes), X, T)
-    return {"alphas": steps.tolist(), "betas": steps.tolist(), "loss": grid.tolist(), "span": span,
-            "start_loss": start_loss, "paths": projected}
+    return snapshot.finite({"alphas": steps.tolist(), "betas": steps.tolist(), "loss": grid.tolist(), "span": span,
+                            "start_loss": start_loss, "paths": projected})

@@ -118,11 +118,47 @@ def test_play_and_pause(client):
     ({"config": BASE}, "body"),
     ({"hash": "dataset=circle&seed=x"}, "hash"),
     ({"hash": "dataset=circle&race=optimizer"}, "race"),
+    ({"hash": "race=;", "config": BASE}, "hash"),  # a hash carries its own config
+    ({"config": BASE, "variants": [{"learning_rate": "0.1"}, {}]}, "learning_rate"),  # a string, not a number
+    ({"hash": "samples=99999&race=;"}, "samples"),  # over the server's max_samples
+    ({"hash": "race=learning_rate:1000;"}, "learning_rate"),
 ])
 def test_bad_races_are_refused_naming_the_field(client, body, field):
     response = client.post("/api/races", json=body)
     assert response.status_code == 422, response.text
     assert field in str(response.json()["detail"])
+
+
+def test_a_variant_that_clashes_with_the_base_is_a_409(client):
+    tanh = {**BASE, "output": "tanh", "loss": "mse"}
+    for body in ({"config": tanh, "variants": [{"loss": "cross_entropy"}, {}]},
+                 {"hash": "dataset=circle&race=loss:cross_entropy;"}):  # a link's base has TFP's tanh output
+        response = client.post("/api/races", json=body)
+        assert response.status_code == 409, response.text
+        assert "variant 0" in response.text and "cross_entropy" in response.text
+
+
+def test_a_race_step_counts_the_iterations_of_every_variant(client, settings):
+    race = create(client)  # three variants
+    steps = settings.max_steps // 3 + 1
+    response = client.post(f"/api/races/{race['id']}/step", json={"steps": steps})
+    assert response.status_code == 409, response.text
+    assert f"at most {settings.max_steps // 3} steps" in response.text
+    assert client.post(f"/api/races/{race['id']}/step", json={"steps": steps - 1}).status_code == 200
+
+
+def test_a_variant_session_lives_as_long_as_its_race(client):
+    race = create(client, variants=OPTIMIZERS[:2])
+    response = client.delete(f"/api/sessions/{race['sessions'][1]['id']}")
+    assert response.status_code == 409 and race["id"] in response.text
+    assert client.get(f"/api/races/{race['id']}").status_code == 200
+
+
+def test_a_race_whose_variant_was_reshaped_on_its_own_has_no_common_landscape(client):
+    race = create(client, variants=OPTIMIZERS[:2])
+    client.patch(f"/api/sessions/{race['sessions'][1]['id']}", json={"config": {"hidden_layers": [3]}})
+    response = client.get(f"/api/races/{race['id']}/landscape", params={"size": 5})
+    assert response.status_code == 409 and "network shape" in response.text
 
 
 def test_unknown_races(client):
