@@ -54,7 +54,8 @@ export class OwnDataPanel {
 
   setDrawing(on) {
     this.pen.drawing = on;
-    this.showDrawing();  // the button answers its own click at once; the plot follows on the next frame
+    this.showDrawing(); // the button and the drawing surface answer the click at once; the rest on the next frame
+    this.pen.showEditor?.();
     this.invalidate();
   }
 

@@ -26,6 +26,7 @@ export class PointEditor {
     this.cursor = el("div", { class: "point-editor-cursor", "aria-hidden": "true" });
     this.surface.append(this.cursor);
     plot.append(this.surface);
+    pen.showEditor = () => this.showDrawing(); // Draw points shows the surface at once, not on the next frame
     this.at = [0, 0];
     this.app = null;
     this.pending = null; // the points last sent, until the server's session shows them (or refuses)
@@ -65,7 +66,6 @@ export class PointEditor {
       this.edit(...this.at, "remove", radius);
     } else if (event.key === "Escape") {
       this.pen.setDrawing?.(false);
-      this.showDrawing();
     } else {
       return; // other keys keep their page-wide meaning
     }

@@ -23,7 +23,9 @@ XOR = "dataset=xor&networkShape=5,2&learningRate=0.03&seed=own-data-xor"
 
 def plot_point(page, fx: float, fy: float) -> dict:
     """A position on the drawing surface, as fractions of its width and height."""
-    box = page.locator("#point-editor").bounding_box()
+    surface = page.locator("#point-editor")
+    surface.wait_for(state="visible")
+    box = surface.bounding_box()
     return {"x": fx * box["width"], "y": fy * box["height"]}
 
 
