@@ -46,14 +46,18 @@ COMPARE = """async ([sessionId, commands]) => {
     // A binary frame, then the session's frame as JSON. The page's own socket may change the session
     // between the two (its speed, its view); then the binary frame sent on switching back is the new
     // revision's, and the pair is taken again.
+    // A frame already on its way when the format changes arrives in the old format: skip to the new one.
+    const nextOf = async (binary) => {
+      for (;;) { const message = await next(); if ((typeof message !== 'string') === binary) return message; }
+    };
     let raw = await next(), decoded, json;
     for (let attempt = 0; attempt < 3; attempt++) {
       if (!isBinaryFrame(raw)) return differences.push('expected a binary frame, got ' + String(raw).slice(0, 80));
       decoded = decodeFrame(raw);
       socket.send(JSON.stringify({ type: 'frame_format', format: 'json' }));
-      json = JSON.parse(await next());
+      json = JSON.parse(await nextOf(false));
       socket.send(JSON.stringify({ type: 'frame_format', format: 'binary' }));
-      raw = await next();  // the revision now, binary again
+      raw = await nextOf(true);  // the revision now, binary again
       if (json.revision === decoded.revision) break;
     }
     if (json.revision !== decoded.revision) differences.push(`revision ${json.revision} vs ${decoded.revision}`);
