@@ -92,6 +92,6 @@ def test_slices_shrink_as_more_sessions_play():
     assert player.slice_seconds() == pytest.approx(one / 10)
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the thresholds are glibc's")
 def test_the_allocator_keeps_freed_memory_for_the_next_frame():
-    assert keep_freed_memory() is True
+    """glibc takes the thresholds; another C library is left as it is (and says so), never an error."""
+    assert keep_freed_memory() is (platform.libc_ver()[0] == "glibc")
