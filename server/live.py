@@ -120,6 +120,7 @@ class Connection:
         self.player = self.app.state.player
         self.settings = self.app.state.settings
         self.fps = self.settings.frame_rate
+        self.closing: asyncio.Future | None = None  # the close after a failed frame sender (_frames_stopped)
         self.sent_revision = -1
         self.wake = asyncio.Event()
         self.format = websocket.query_params.get("format", "binary")
@@ -208,7 +209,8 @@ class Connection:
         if sender.cancelled() or sender.exception() is None:
             return
         log.error("live frames of session %s stopped", self.session.id, exc_info=sender.exception())
-        asyncio.ensure_future(self.websocket.close(code=INTERNAL_ERROR))
+        # held here: the event loop keeps only a weak reference to a task
+        self.closing = asyncio.ensure_future(self.websocket.close(code=INTERNAL_ERROR))
 
     def frame(self) -> tuple[int, bytes | dict]:
         """The latest state as a frame in this connection's format, with the revision it shows."""
